@@ -1,0 +1,29 @@
+// Lint: typescript-eslint's recommended rules, plus the fence that keeps the engine pure
+// (ARCHITECTURE.md, "Architecture invariants").
+import tseslint from 'typescript-eslint';
+
+const nodeOnly = ['fs', 'node:*', 'path', 'os', 'child_process', 'worker_threads', 'process', 'vscode', 'vscode-*'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', '**/*.generated.ts', 'media/dist/**', '.bench/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['server/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: nodeOnly.map((group) => ({ group: [group], message: 'server/src/core is pure: no Node, editor or I/O imports (inject through SpecHost).' })) }],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'setTimeout', 'setInterval', 'Date', 'performance', 'console'],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the seeded generator in rng.ts' }, { object: 'Date', property: 'now' }],
+    },
+  },
+  {
+    files: ['scripts/**/*.js', 'bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

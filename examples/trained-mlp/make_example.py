@@ -1,0 +1,43 @@
+"""Creates the data and the trained weights of the trained-mlp example.
+
+A two-layer tanh network is trained by full-batch gradient descent on a synthetic regression task
+(inputs with a power-law covariance, a non-linear target), as in Section 5 of Schröder et al.
+(2024): the trained hidden weights are then frozen and Rainbow Lab predicts the learning curve of
+ridge regression on their features, with data-driven moments.
+
+Writes X.npy (N x d inputs, float32), y.npy (N labels), W1.npy (PyTorch layout, width x fan-in)
+and W2.npy (Keras layout, fan-in x width). Deterministic: python3 make_example.py
+"""
+import numpy as np
+
+rng = np.random.default_rng(2024)
+N, d, k1, k2 = 2000, 80, 160, 160
+
+scales = np.arange(1, d + 1) ** -0.5
+X = rng.standard_normal((N, d)) * np.sqrt(scales)
+a = rng.standard_normal(d) / np.sqrt(scales.sum())
+y = np.tanh(2.0 * X @ a) + 0.3 * np.sin(3.0 * X[:, 0]) + 0.1 * rng.standard_normal(N)
+
+W1 = rng.standard_normal((k1, d)) / np.sqrt(d)
+W2 = rng.standard_normal((k2, k1)) / np.sqrt(k1)
+v = rng.standard_normal(k2) / np.sqrt(k2)
+
+learning_rate, steps = 0.05, 400
+for step in range(steps):
+    h1 = np.tanh(X @ W1.T)
+    h2 = np.tanh(h1 @ W2.T)
+    residual = h2 @ v - y
+    g_out = residual[:, None] * v[None, :] * (1 - h2**2) / N
+    g_W2 = g_out.T @ h1
+    g_h1 = (g_out @ W2) * (1 - h1**2)
+    g_W1 = g_h1.T @ X
+    v -= learning_rate * (h2.T @ residual / N)
+    W2 -= learning_rate * 20 * g_W2
+    W1 -= learning_rate * 20 * g_W1
+    if step % 100 == 0 or step == steps - 1:
+        print(f"step {step}: training mse {np.mean(residual**2):.4f}")
+
+np.save("X.npy", X.astype(np.float32))
+np.save("y.npy", y)
+np.save("W1.npy", W1)
+np.save("W2.npy", W2.T.copy())  # Keras layout: x @ W

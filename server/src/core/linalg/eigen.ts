@@ -1,0 +1,182 @@
+/**
+ * Symmetric eigenproblems: Householder tridiagonalisation (householder.ts) followed by the implicit
+ * QL algorithm with shifts (tridiagonalQL.ts), the EISPACK tred2/tql2 pair (Wilkinson and Reinsch,
+ * "Handbook for Automatic Computation II", 1971) reorganised for row-major storage.
+ *
+ * The engine mostly needs the spectrum of a covariance together with the projections u_i . v of a
+ * few vectors on its eigenvectors (theory.md: the spectral sums over omega_i weighted by squared
+ * projections), not the eigenvectors themselves. `symmetricEigenvalues` therefore applies each
+ * Householder reflector and each Givens rotation directly to those vectors (O(p) per reflector or
+ * rotation and vector) instead of accumulating the p x p eigenvector matrix: 4/3 p^3 flops for the
+ * reduction plus O(p^2) for QL, where forming the eigenvectors costs several p^3 more.
+ */
+import { Matrix, zeros } from "./matrix";
+import { choleskyFactor } from "./cholesky";
+import { accumulateReflectors, applyReflectors, tridiagonalise } from "./householder";
+import { gram, scaleColumns, transposeGram } from "./products";
+import { implicitQL } from "./tridiagonalQL";
+
+export interface EigenvaluesResult {
+  /** Eigenvalues in ascending order. */
+  readonly values: Float64Array;
+  /** For each input vector v, the projections (U^T v)_j on the eigenvector of values[j]. */
+  readonly projections: Float64Array[];
+  /** False if QL hit its iteration cap; values and projections are then unreliable. */
+  readonly converged: boolean;
+}
+
+export interface EigenResult {
+  /** Eigenvalues in ascending order. */
+  readonly values: Float64Array;
+  /** Orthogonal matrix whose column j is the unit eigenvector of values[j]. */
+  readonly vectors: Matrix;
+  readonly converged: boolean;
+}
+
+/** Indices that sort values ascending (stable). */
+function ascendingOrder(values: Float64Array): Int32Array {
+  const order = Int32Array.from({ length: values.length }, (_, i) => i);
+  order.sort((i, j) => values[i] - values[j] || i - j);
+  return order;
+}
+
+/** Square with a finite lower triangle (the only part the reduction reads). */
+function requireSymmetricInput(a: Matrix, what: string): void {
+  const n = a.rows;
+  if (a.cols !== n) throw new RangeError(`${what}: matrix is ${a.rows}x${a.cols}, not square`);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      if (!Number.isFinite(a.data[i * n + j])) throw new RangeError(`${what}: matrix entry (${i}, ${j}) is not finite`);
+    }
+  }
+}
+
+/**
+ * Eigenvalues (ascending) of the symmetric matrix a and, for each given vector v, the projections
+ * U^T v on the corresponding unit eigenvectors, without forming U. Only the lower triangle of a is
+ * read; a is not modified. Eigenvectors are defined up to sign, so are the projections; their
+ * squares are not (and for a repeated eigenvalue only the sum of squares over it is meaningful).
+ */
+export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[] = []): EigenvaluesResult {
+  requireSymmetricInput(a, "symmetricEigenvalues");
+  const n = a.rows;
+  const q = vectors.length;
+  vectors.forEach((v, k) => {
+    if (v.length !== n) throw new RangeError(`symmetricEigenvalues: vector ${k} has length ${v.length}, matrix is ${n}x${n}`);
+  });
+  const w = Float64Array.from(a.data);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const h = new Float64Array(n);
+  const scratch = new Float64Array(Math.max(n, q));
+  // r is n x q: column k is vector k, so that a rotation of two coordinates touches two short rows.
+  const r = new Float64Array(n * q);
+  for (let k = 0; k < q; k++) {
+    const v = vectors[k];
+    for (let j = 0; j < n; j++) r[j * q + k] = v[j];
+  }
+  let converged = true;
+  if (n > 0) {
+    tridiagonalise(w, n, d, e, h, scratch, new Float64Array(n));
+    if (q > 0) applyReflectors(w, n, h, r, q, scratch);
+    converged = implicitQL(d, e, n, r, q);
+  }
+  const order = ascendingOrder(d);
+  const values = new Float64Array(n);
+  const projections = vectors.map(() => new Float64Array(n));
+  for (let j = 0; j < n; j++) {
+    const src = order[j];
+    values[j] = d[src];
+    for (let k = 0; k < q; k++) projections[k][j] = r[src * q + k];
+  }
+  return { values, projections, converged };
+}
+
+/**
+ * Full eigendecomposition A = U diag(values) U^T of a symmetric matrix (lower triangle read, a not
+ * modified), eigenvalues ascending, column j of `vectors` the unit eigenvector of values[j].
+ */
+export function symmetricEigen(a: Matrix): EigenResult {
+  requireSymmetricInput(a, "symmetricEigen");
+  const n = a.rows;
+  const w = Float64Array.from(a.data);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const h = new Float64Array(n);
+  let converged = true;
+  let y: Float64Array = new Float64Array(0);
+  if (n > 0) {
+    tridiagonalise(w, n, d, e, h, new Float64Array(n), new Float64Array(n));
+    // Rows of y are the eigenvectors being formed: Z^T, then U^T after QL's rotations.
+    y = accumulateReflectors(w, n, h);
+    converged = implicitQL(d, e, n, y, n);
+  }
+  const order = ascendingOrder(d);
+  const values = new Float64Array(n);
+  const vectors = zeros(n, n);
+  const u = vectors.data;
+  for (let j = 0; j < n; j++) {
+    const src = order[j];
+    values[j] = d[src];
+    const ys = src * n;
+    for (let k = 0; k < n; k++) u[k * n + j] = y[ys + k];
+  }
+  return { values, vectors, converged };
+}
+
+/**
+ * The symmetric positive semi-definite square root U diag(sqrt(max(lambda, 0))) U^T. Eigenvalues
+ * below zero by no more than rounding (1e-10 of the largest magnitude) are clipped to zero; a
+ * clearly negative eigenvalue means the matrix is not a covariance and throws. Computed as
+ * B B^T with B = U diag(lambda^(1/4)), so the result is exactly symmetric.
+ */
+export function psdSquareRoot(a: Matrix): Matrix {
+  const { values, vectors, converged } = symmetricEigen(a);
+  if (!converged) throw new Error("psdSquareRoot: the eigenvalue iteration did not converge");
+  const n = values.length;
+  let largest = 0;
+  for (let j = 0; j < n; j++) largest = Math.max(largest, Math.abs(values[j]));
+  const quarter = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const lambda = values[j];
+    if (lambda < -1e-10 * largest) {
+      throw new Error(
+        `psdSquareRoot: matrix is not positive semi-definite (eigenvalue ${lambda.toPrecision(6)}, largest magnitude ${largest.toPrecision(6)})`,
+      );
+    }
+    quarter[j] = lambda > 0 ? Math.sqrt(Math.sqrt(lambda)) : 0;
+  }
+  return gram(scaleColumns(vectors, quarter));
+}
+
+/**
+ * Inverse of a symmetric positive definite matrix from its Cholesky factor: A^{-1} = L^{-T} L^{-1},
+ * formed as (L^{-1})^T (L^{-1}) so that it is exactly symmetric. Throws if A is not positive definite.
+ */
+export function psdInverse(a: Matrix): Matrix {
+  const l = choleskyFactor(a);
+  if (l === undefined) throw new Error(`psdInverse: the ${a.rows}x${a.cols} matrix is not positive definite`);
+  return transposeGram(lowerTriangularInverse(l));
+}
+
+/** Inverse of a lower triangular matrix with nonzero diagonal, one row of X = L^{-1} at a time. */
+function lowerTriangularInverse(l: Matrix): Matrix {
+  const n = l.rows;
+  const x = zeros(n, n);
+  const xd = x.data;
+  const ld = l.data;
+  for (let i = 0; i < n; i++) {
+    // Row x of X solves x L = e_i, from the last column down:
+    // x[k] = (delta_ik - sum_{j>k} x[j] L[j][k]) / L[k][k]. The sums are accumulated in x[0..k)
+    // by subtracting x[k] times row k of L as soon as x[k] is known, so L is read by rows.
+    const xi = i * n;
+    xd[xi + i] = 1;
+    for (let k = i; k >= 0; k--) {
+      const lk = k * n;
+      const v = xd[xi + k] / ld[lk + k];
+      xd[xi + k] = v;
+      for (let j = 0; j < k; j++) xd[xi + j] -= v * ld[lk + j];
+    }
+  }
+  return x;
+}

@@ -1,0 +1,130 @@
+/**
+ * One layer of the Gaussian-equivalent recursion ([P] Def. 4.2; theory.md section 4):
+ *
+ *     average:    Omega_l = kappa1^2 W Omega_{l-1} W^T + kappaStar2 I,  r = mean_i (W Omega W^T)_ii
+ *     perNeuron:  Omega_l = D (H - diag H) D + diag(E sigma(N_i)^2 - kappa0_i^2),  H = W Omega W^T,
+ *                 D = diag(kappa1_i), r_i = H_ii
+ *
+ * The per-layer `gain` (kappa1, or kappa1_i per neuron) is what every propagated cross moment
+ * multiplies by (psi_l = D W psi_{l-1}, theory.md section 5).
+ */
+import type { Matrix } from '../linalg/matrix';
+import { ProblemError } from '../problems';
+import { hermiteCoefficients, type HermiteCoefficients } from './gaussian';
+import { congruenceWith } from './covariance';
+import type { Covariance, LayerModel } from './types';
+
+export interface LayerLinearization {
+  id: string;
+  width: number;
+  activation: string;
+  linearization: 'average' | 'perNeuron';
+  /** Mean pre-activation variance r (neuron average for perNeuron). */
+  preactivationVariance: number;
+  kappa0: number;
+  kappa1: number;
+  kappaStar: number;
+  /** kappa1 per neuron (all equal for the average linearisation). */
+  gain: Float64Array;
+  /** Pre-activation variance per neuron (all equal to r for the average linearisation). */
+  variances: Float64Array;
+  /**
+   * kappa0 per neuron: the population mean the network subtracts from sigma(h) (theory.md
+   * section 4). Simulations centre with these, not with an empirical mean.
+   */
+  centring: Float64Array;
+}
+
+export interface LinearizedLayer {
+  omega: Matrix;
+  layer: LayerLinearization;
+}
+
+export function coefficientsOrProblem(layer: LayerModel, variance: number): HermiteCoefficients {
+  try {
+    return hermiteCoefficients(layer.activation, variance);
+  } catch (error) {
+    throw new ProblemError({
+      code: 'moments/activation',
+      severity: 'error',
+      message: `layer "${layer.id}": ${(error as Error).message}`,
+      file: layer.source.file,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      pointer: layer.source.pointer,
+    });
+  }
+}
+
+export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covariance): LinearizedLayer {
+  const h = congruenceWith(w, previous); // H = W Omega_{l-1} W^T, becomes Omega_l in place
+  const k = h.rows;
+  const d = h.data;
+  const gain = new Float64Array(k);
+  const variances = new Float64Array(k);
+  const centring = new Float64Array(k);
+  let trace = 0;
+  for (let i = 0; i < k; i++) trace += d[i * k + i] as number;
+
+  if (layer.linearization === 'average') {
+    const r = trace / k;
+    const c = coefficientsOrProblem(layer, r);
+    const k1sq = c.kappa1 * c.kappa1;
+    for (let i = 0; i < d.length; i++) d[i] = k1sq * (d[i] as number);
+    for (let i = 0; i < k; i++) d[i * k + i] = (d[i * k + i] as number) + c.kappaStar2;
+    gain.fill(c.kappa1);
+    variances.fill(r);
+    centring.fill(c.kappa0);
+    return {
+      omega: h,
+      layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring }),
+    };
+  }
+
+  // Per-neuron: coefficients at each neuron's own variance (useful for trained rows of unequal norm).
+  const variance = new Float64Array(k);
+  let sumK0 = 0;
+  let sumK1 = 0;
+  let sumStar2 = 0;
+  for (let i = 0; i < k; i++) {
+    const r = d[i * k + i] as number;
+    const c = coefficientsOrProblem(layer, r);
+    gain[i] = c.kappa1;
+    variances[i] = r;
+    centring[i] = c.kappa0;
+    variance[i] = c.secondMoment - c.kappa0 * c.kappa0;
+    sumK0 += c.kappa0;
+    sumK1 += c.kappa1;
+    sumStar2 += c.kappaStar2;
+  }
+  for (let i = 0; i < k; i++) {
+    const gi = gain[i] as number;
+    const row = i * k;
+    for (let j = 0; j < k; j++) d[row + j] = gi * (gain[j] as number) * (d[row + j] as number);
+    d[row + i] = variance[i] as number;
+  }
+  return {
+    omega: h,
+    layer: report(layer, trace / k, sumK0 / k, sumK1 / k, Math.sqrt(Math.max(0, sumStar2 / k)), { gain, variances, centring }),
+  };
+}
+
+function report(
+  layer: LayerModel,
+  r: number,
+  kappa0: number,
+  kappa1: number,
+  kappaStar: number,
+  perNeuron: Pick<LayerLinearization, 'gain' | 'variances' | 'centring'>,
+): LayerLinearization {
+  return {
+    id: layer.id,
+    width: layer.width,
+    activation: layer.activation.label,
+    linearization: layer.linearization,
+    preactivationVariance: r,
+    kappa0,
+    kappa1,
+    kappaStar,
+    ...perNeuron,
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * The three second moments the risk formula needs (theory.md section 2):
+ * Omega = E[phi phi^T], psi = E[phi y], sigma2 = E[y^2], from the layer recursion of the student
+ * and the cross moments with the target (theory.md sections 4 and 5).
+ */
+import type { Matrix } from '../linalg/matrix';
+import { matVec, multiply, multiplyTransposed, scaleColumns, scaleRows, transposeGram, transposeMatVec } from '../linalg/products';
+import { Random } from '../rng';
+import { centredCrossMoment } from './gaussian';
+import { covarianceTimesVector, crossCongruence, quadraticForm, timesCovariance, toDense } from './covariance';
+import { sharesRandomness } from './dependencies';
+import { linearizeLayer, type LayerLinearization } from './linearization';
+import type { Covariance, ExperimentModel, LayerModel } from './types';
+import type { WeightTable } from './weights';
+
+export interface FeatureMoments {
+  /** Omega_l of every student layer (the last one is Omega). */
+  layerCovariances: Matrix[];
+  student: LayerLinearization[];
+  teacher: LayerLinearization[];
+  psi: Float64Array;
+  sigma2: number;
+  noiseVariance: number;
+}
+
+export function inputCovariance(model: ExperimentModel): Covariance {
+  if (model.inputSamples) {
+    const x = model.inputSamples;
+    const c = transposeGram(x); // X^T X
+    for (let i = 0; i < c.data.length; i++) c.data[i] = (c.data[i] as number) / x.rows;
+    return { kind: 'dense', matrix: c };
+  }
+  return model.inputCovariance;
+}
+
+export function computeMoments(model: ExperimentModel, weights: WeightTable): FeatureMoments {
+  const omega0 = inputCovariance(model);
+  const layerCovariances: Matrix[] = [];
+  const student: LayerLinearization[] = [];
+  let previous: Covariance = omega0;
+  for (const layer of model.student) {
+    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), previous);
+    layerCovariances.push(omega);
+    student.push(lin);
+    previous = { kind: 'dense', matrix: omega };
+  }
+  const omegaL = layerCovariances[layerCovariances.length - 1] as Matrix;
+  const target = model.target;
+  const noiseVariance = target.kind === 'data' ? 0 : target.noise * target.noise;
+
+  switch (target.kind) {
+    case 'linear': {
+      const beta = target.beta ?? Random.stream(model.seed, 'teacher/beta').fillNormal(new Float64Array(model.dimension), 1 / Math.sqrt(model.dimension));
+      const psi0 = covarianceTimesVector(omega0, beta);
+      const psi = propagateVector(psi0, model.student, student, weights);
+      return { layerCovariances, student, teacher: [], psi, sigma2: quadraticForm(omega0, beta) + noiseVariance, noiseVariance };
+    }
+    case 'data': {
+      const x = model.inputSamples as Matrix;
+      const y = target.labels;
+      const psi0 = transposeMatVec(x, y).map((v) => v / x.rows);
+      let sigma2 = 0;
+      for (let i = 0; i < y.length; i++) sigma2 += (y[i] as number) ** 2;
+      sigma2 /= y.length;
+      const psi = propagateVector(psi0, model.student, student, weights);
+      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance: 0 };
+    }
+    case 'student': {
+      const p = omegaL.rows;
+      const theta = target.readout ?? Random.stream(model.seed, 'teacher/readout').fillNormal(new Float64Array(p), 1 / Math.sqrt(p));
+      const omegaCov: Covariance = { kind: 'dense', matrix: omegaL };
+      return {
+        layerCovariances,
+        student,
+        teacher: [],
+        psi: covarianceTimesVector(omegaCov, theta),
+        sigma2: quadraticForm(omegaCov, theta) + noiseVariance,
+        noiseVariance,
+      };
+    }
+    case 'network': {
+      const cross = teacherNetworkMoments(model, target.layers, weights, omega0, student);
+      const k = target.layers[target.layers.length - 1]?.width ?? model.dimension;
+      const theta = target.readout ?? Random.stream(model.seed, 'teacher/readout').fillNormal(new Float64Array(k), 1 / Math.sqrt(k));
+      return {
+        layerCovariances,
+        student,
+        teacher: cross.teacher,
+        psi: matVec(cross.phi, theta),
+        sigma2: quadraticForm(cross.psiCovariance, theta) + noiseVariance,
+        noiseVariance,
+      };
+    }
+  }
+}
+
+function weightsOf(weights: WeightTable, layer: LayerModel): Matrix {
+  const w = weights.get(layer.id);
+  if (!w) throw new Error(`weights of layer "${layer.id}" were not realised`);
+  return w;
+}
+
+/** psi_l = D_l W_l psi_{l-1} through every student layer (theory.md section 5). */
+function propagateVector(psi0: Float64Array, layers: LayerModel[], lins: LayerLinearization[], weights: WeightTable): Float64Array {
+  let psi = psi0;
+  layers.forEach((layer, l) => {
+    const next = matVec(weightsOf(weights, layer), psi);
+    const gain = (lins[l] as LayerLinearization).gain;
+    for (let i = 0; i < next.length; i++) next[i] = (next[i] as number) * (gain[i] as number);
+    psi = next;
+  });
+  return psi;
+}
+
+/**
+ * Teacher network: its own covariance Psi by the same recursion as Omega, and the student-teacher
+ * cross covariance Phi_l = E[phi_l phi*_l^T] (theory.md section 5):
+ *   paired layers:   Phi_l = D_l W_l Phi_{l-1} V_l^T D~_l + diag(kappaCheck2)   (identity term only
+ *                    when W_l and V_l share randomness, i.e. correlated rows)
+ *   student deeper:  Phi_l = D_l W_l Phi_{l-1};   teacher deeper: Phi_l = Phi_{l-1} V_l^T D~_l.
+ */
+function teacherNetworkMoments(
+  model: ExperimentModel,
+  teacherLayers: LayerModel[],
+  weights: WeightTable,
+  omega0: Covariance,
+  student: LayerLinearization[],
+): { phi: Matrix; psiCovariance: Covariance; teacher: LayerLinearization[] } {
+  const byId = new Map<string, LayerModel>([...model.student, ...teacherLayers].map((l) => [l.id, l]));
+  const teacher: LayerLinearization[] = [];
+  let psiCov: Covariance = omega0;
+  for (const layer of teacherLayers) {
+    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), psiCov);
+    teacher.push(lin);
+    psiCov = { kind: 'dense', matrix: omega };
+  }
+
+  // Phi_0 = Omega_0, kept in its cheap form until the first product.
+  let phi: Covariance | Matrix = omega0;
+  const asMatrixProduct = (w: Matrix, c: Covariance | Matrix): Matrix => ('kind' in c ? timesCovariance(w, c) : multiply(w, c));
+  const depth = Math.max(model.student.length, teacherLayers.length);
+  for (let l = 0; l < depth; l++) {
+    const s = model.student[l];
+    const t = teacherLayers[l];
+    if (s && t) {
+      const sLin = student[l] as LayerLinearization;
+      const tLin = teacher[l] as LayerLinearization;
+      const ws = weightsOf(weights, s);
+      const vt = weightsOf(weights, t);
+      const a = 'kind' in phi ? crossCongruence(ws, phi, vt) : multiplyTransposed(multiply(ws, phi), vt);
+      const next = scaleColumns(scaleRows(a, sLin.gain), tLin.gain);
+      if (s.width === t.width && sharesRandomness(s, t, byId)) addCorrelatedIdentityTerm(next, a, s, t, sLin, tLin);
+      phi = next;
+    } else if (s) {
+      phi = scaleRows(asMatrixProduct(weightsOf(weights, s), phi), (student[l] as LayerLinearization).gain);
+    } else if (t) {
+      const vt = weightsOf(weights, t);
+      const left: Matrix = 'kind' in phi ? toDense(phi) : phi;
+      phi = scaleColumns(multiplyTransposed(left, vt), (teacher[l] as LayerLinearization).gain);
+    }
+  }
+  const phiMatrix = 'kind' in phi ? toDense(phi) : phi;
+  return { phi: phiMatrix, psiCovariance: psiCov, teacher };
+}
+
+/**
+ * kappaCheck2_i = E[sigma(N_i) sigma*(M_i)] - c_i kappa1_i kappaTilde1_i (centred activations), with
+ * c_i = (W Phi V^T)_ii; the average linearisation uses the neuron-averaged c and variances.
+ */
+function addCorrelatedIdentityTerm(
+  phi: Matrix,
+  a: Matrix,
+  s: LayerModel,
+  t: LayerModel,
+  sLin: LayerLinearization,
+  tLin: LayerLinearization,
+): void {
+  const k = phi.rows;
+  const perNeuron = s.linearization === 'perNeuron' || t.linearization === 'perNeuron';
+  if (!perNeuron) {
+    let c = 0;
+    for (let i = 0; i < k; i++) c += a.data[i * k + i] as number;
+    c /= k;
+    const r = sLin.preactivationVariance;
+    const rt = tLin.preactivationVariance;
+    const check = centredCrossMoment(s.activation, t.activation, r, rt, clampCovariance(c, r, rt)) - c * sLin.kappa1 * tLin.kappa1;
+    for (let i = 0; i < k; i++) phi.data[i * k + i] = (phi.data[i * k + i] as number) + check;
+    return;
+  }
+  for (let i = 0; i < k; i++) {
+    const c = a.data[i * k + i] as number;
+    const r = sLin.variances[i] as number;
+    const rt = tLin.variances[i] as number;
+    const check = centredCrossMoment(s.activation, t.activation, r, rt, clampCovariance(c, r, rt)) - c * (sLin.gain[i] as number) * (tLin.gain[i] as number);
+    phi.data[i * k + i] = (phi.data[i * k + i] as number) + check;
+  }
+}
+
+/** |c| <= sqrt(r rt) holds mathematically; rounding can exceed it for identical layers. */
+function clampCovariance(c: number, r: number, rt: number): number {
+  const bound = Math.sqrt(r * rt);
+  return Math.max(-bound, Math.min(bound, c));
+}

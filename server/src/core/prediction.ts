@@ -1,0 +1,217 @@
+/**
+ * The prediction pipeline, as stages that report progress and can be interrupted between them:
+ *
+ *   parse + schema -> resolve (files, references) -> weights -> moments (layer recursion)
+ *   -> spectrum (one eigendecomposition) -> learning curve / optimal ridge
+ *
+ * `predictionSteps` is a generator: each `yield` is a stage boundary where a worker can report
+ * progress or stop. Results are plain data (numbers, strings, arrays), ready for JSON, the table
+ * printer, the language server and the webview.
+ */
+import type { SpecHost } from './host';
+import { symmetricEigenvalues } from './linalg/eigen';
+import type { Matrix } from './linalg/matrix';
+import { computeMoments } from './model/moments';
+import { featureSpectrum, summarize, type SpectrumSummary } from './model/spectrum';
+import type { ExperimentModel } from './model/types';
+import { realizeWeights } from './model/weights';
+import { ProblemError, type Problem } from './problems';
+import { learningCurve, optimalCurve, type CurvePoint } from './risk/learningCurve';
+import { loadExperiment, type LoadedExperiment } from './spec/load';
+import { placeProblem } from './spec/place';
+
+export type Stage = 'load' | 'weights' | 'moments' | 'spectrum' | 'curve';
+
+export interface Progress {
+  stage: Stage;
+  /** Index of the sweep value being computed (0 without a sweep) and how many there are. */
+  run: number;
+  runs: number;
+  message: string;
+}
+
+export interface LayerReport {
+  id: string;
+  width: number;
+  activation: string;
+  linearization: 'average' | 'perNeuron';
+  preactivationVariance: number;
+  kappa0: number;
+  kappa1: number;
+  kappaStar: number;
+  spectrum: SpectrumSummary;
+  /** All eigenvalues of Omega_l, ascending (for spectrum plots; omitted from the CLI's JSON). */
+  eigenvalues: number[];
+  sweepValue?: number;
+}
+
+export interface TeacherLayerReport {
+  id: string;
+  width: number;
+  activation: string;
+  preactivationVariance: number;
+  kappa0: number;
+  kappa1: number;
+  kappaStar: number;
+  sweepValue?: number;
+}
+
+export interface PointReport {
+  n: number;
+  /** In the spec's own ridge convention. */
+  lambda: number;
+  testError: number | null;
+  generalizationError: number | null;
+  trainError: number | null;
+  effectiveRegularization: number | null;
+  /** 'ok', or why the numbers are missing. */
+  status: 'ok' | 'not-converged' | 'non-finite';
+  /** Optimal ridge only: the optimum lies on the edge of the searched bracket. */
+  lambdaAtBracketEdge?: boolean;
+  sweepValue?: number;
+}
+
+export interface PredictionResult {
+  title: string;
+  features: number;
+  seed: number;
+  convention: string;
+  optimalLambda: boolean;
+  sweep?: { parameter: string; values: number[] };
+  layers: LayerReport[];
+  teacherLayers: TeacherLayerReport[];
+  /** E[y^2] and the label-noise variance (of the first sweep value). */
+  target: TargetReport;
+  /** With a sweep: the target of every sweep value. */
+  targets?: TargetReport[];
+  points: PointReport[];
+}
+
+export interface TargetReport {
+  variance: number;
+  noiseVariance: number;
+  sweepValue?: number;
+}
+
+export interface PredictionOutcome {
+  /** Present when at least the spec loaded; points may still carry failures (see problems). */
+  result?: PredictionResult;
+  problems: Problem[];
+}
+
+export function* predictionSteps(text: string, file: string, host: SpecHost): Generator<Progress, PredictionOutcome> {
+  const loaded = loadExperiment(text, file, host);
+  const problems = [...loaded.problems];
+  if (!loaded.runs || problems.some((p) => p.severity === 'error')) return { problems };
+
+  const runs = loaded.runs;
+  const first = runs[0]?.model as ExperimentModel;
+  const result: PredictionResult = {
+    title: first.title,
+    features: first.student[first.student.length - 1]?.width ?? 0,
+    seed: first.seed,
+    convention: first.convention,
+    optimalLambda: first.lambdas === 'optimal',
+    layers: [],
+    teacherLayers: [],
+    target: { variance: NaN, noiseVariance: NaN },
+    points: [],
+  };
+  if (loaded.sweep) result.sweep = loaded.sweep;
+
+  for (let run = 0; run < runs.length; run++) {
+    const { model, sweepValue } = runs[run] as LoadedExperiment;
+    const progress = (stage: Stage, message: string): Progress => ({ stage, run, runs: runs.length, message });
+    try {
+      yield progress('weights', 'drawing weights');
+      const weights = realizeWeights([...model.student, ...(model.target.kind === 'network' ? model.target.layers : [])], model.seed);
+      yield progress('moments', 'linearising layers');
+      const moments = computeMoments(model, weights);
+      yield progress('spectrum', 'diagonalising the feature covariance');
+      const omega = moments.layerCovariances[moments.layerCovariances.length - 1];
+      if (!omega) throw new Error('the student network has no layers');
+      const spectrum = featureSpectrum(omega, moments.psi, moments.sigma2, moments.noiseVariance);
+      if (!spectrum.ok) {
+        problems.push(placeProblem(loaded.documents, { code: 'moments/not-psd', message: spectrum.reason, ...model.sources.teacher }));
+        continue;
+      }
+      const tag = sweepValue === undefined ? {} : { sweepValue };
+      moments.student.forEach((lin, l) => {
+        const last = l === moments.student.length - 1;
+        const eigenvalues = last ? spectrum.inputs.omega : symmetricEigenvalues(moments.layerCovariances[l] as Matrix).values;
+        result.layers.push({
+          id: lin.id,
+          width: lin.width,
+          activation: lin.activation,
+          linearization: lin.linearization,
+          preactivationVariance: lin.preactivationVariance,
+          kappa0: lin.kappa0,
+          kappa1: lin.kappa1,
+          kappaStar: lin.kappaStar,
+          spectrum: last ? spectrum.summary : summarize(eigenvalues),
+          eigenvalues: Array.from(eigenvalues),
+          ...tag,
+        });
+      });
+      for (const lin of moments.teacher) {
+        const { id, width, activation, preactivationVariance, kappa0, kappa1, kappaStar } = lin;
+        result.teacherLayers.push({ id, width, activation, preactivationVariance, kappa0, kappa1, kappaStar, ...tag });
+      }
+      const target = { variance: moments.sigma2, noiseVariance: moments.noiseVariance };
+      if (run === 0) result.target = target;
+      if (result.sweep) (result.targets ??= []).push({ ...target, ...tag });
+
+      yield progress('curve', 'sweeping sample sizes and penalties');
+      const curve =
+        model.lambdas === 'optimal'
+          ? optimalCurve(spectrum.inputs, model.samples, model.convention)
+          : learningCurve(spectrum.inputs, model.samples, model.lambdas, model.convention);
+      for (const point of curve) result.points.push(pointReport(point, tag));
+      const failed = curve.filter((p) => p.status !== 'ok');
+      if (failed.length > 0) {
+        const f = failed[0] as CurvePoint;
+        problems.push(
+          placeProblem(loaded.documents, {
+            code: f.status === 'not-converged' ? 'risk/not-converged' : 'risk/non-finite',
+            message:
+              `${failed.length} of ${curve.length} points have no prediction (first: n = ${f.n}, lambda = ${f.reportedLambda}): ` +
+              (f.status === 'not-converged'
+                ? `the effective-regularisation solve did not converge in the iteration limit`
+                : `the formula gave a non-finite value`),
+            ...model.sources.ridge,
+          }),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      problems.push(placeProblem(loaded.documents, error.problem));
+    }
+  }
+  return { result, problems };
+}
+
+function pointReport(point: CurvePoint, tag: { sweepValue?: number }): PointReport {
+  const ok = point.status === 'ok';
+  const report: PointReport = {
+    n: point.n,
+    lambda: point.reportedLambda,
+    testError: ok ? point.testError : null,
+    generalizationError: ok ? point.generalizationError : null,
+    trainError: ok ? point.trainError : null,
+    effectiveRegularization: ok ? point.effectiveRegularization : null,
+    status: point.status,
+    ...tag,
+  };
+  if (point.atBracketEdge !== undefined) report.lambdaAtBracketEdge = point.atBracketEdge;
+  return report;
+}
+
+/** Runs every stage to the end (CLI, tests). */
+export function predict(text: string, file: string, host: SpecHost, onProgress?: (p: Progress) => void): PredictionOutcome {
+  const steps = predictionSteps(text, file, host);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    onProgress?.(next.value);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * User mistakes and numerical failures are data, not exceptions: every one becomes a Problem with a
+ * stable code, a sentence a researcher understands, and the exact place in the file it concerns.
+ * Positions are 0-based (LSP convention); `formatProblem` prints them 1-based for terminals.
+ */
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based UTF-16 column. */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Problem {
+  /** Stable identifier, e.g. `schema/type`, `npy/shape`, `moments/not-psd` (listed in ARCHITECTURE.md). */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** The file the range refers to (the spec itself, a referenced network file, ...). */
+  file: string;
+  range: Range;
+  /** JSON pointer of the value concerned, when there is one. */
+  pointer?: string;
+}
+
+export const START_OF_FILE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** `file:line:column: severity [code] message`, 1-based like compilers print it. */
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity} [${p.code}] ${p.message}`;
+}
+
+/**
+ * Thrown inside the engine when a stage cannot go on; the pipeline catches it at the stage boundary
+ * and returns the problem as data. Never escapes the public API.
+ */
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+/** Maps character offsets of a text to line/character positions (lines split at \n, \r\n or \r). */
+export class LineIndex {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.lineStarts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        this.lineStarts.push(i + 1);
+      }
+    }
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - (this.lineStarts[lo] as number) };
+  }
+
+  range(offset: number, length: number): Range {
+    return { start: this.position(offset), end: this.position(offset + length) };
+  }
+}

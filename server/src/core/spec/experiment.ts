@@ -1,0 +1,150 @@
+/**
+ * Resolves a schema-valid experiment value into the engine's ExperimentModel: defaults applied,
+ * networks and data files loaded, shapes and references checked. Every problem is placed on the
+ * value it concerns. Returns undefined when anything is wrong (problems are in the context).
+ */
+import type { Matrix } from '../linalg/matrix';
+import type { Covariance, ExperimentModel, LayerModel, SimulationPlan, TargetModel } from '../model/types';
+import type { ResolveContext } from './context';
+import type { SpecDocument } from './document';
+import { checkLength, nonNegative, powerLawDiagonal, resolveNetwork, symmetric } from './network';
+import { checkReferences } from './references';
+import type { Experiment } from './types.generated';
+
+export function resolveExperiment(ctx: ResolveContext, doc: SpecDocument, value: Experiment): ExperimentModel | undefined {
+  const d = value.input.dimension;
+  const input = resolveInput(ctx, doc, value, d);
+  const student = resolveNetwork(ctx, doc, '/student', value.student, 'student', d);
+  const teacherLayers = value.teacher.kind === 'network' ? resolveNetwork(ctx, doc, '/teacher/network', value.teacher.network, 'teacher', d) : [];
+  if (student && teacherLayers) checkReferences(ctx, [...student, ...teacherLayers]);
+  const p = student?.[student.length - 1]?.width ?? 0;
+  const target = resolveTarget(ctx, doc, value, d, p, teacherLayers ?? [], input?.samples);
+  const samples = sampleSizes(value.samples);
+  const simulate = simulationPlan(value);
+
+  if (!input || !student || !teacherLayers || !target || ctx.failed) return undefined;
+  return {
+    file: doc.file,
+    title: value.title ?? fileTitle(doc.file),
+    seed: value.seed ?? 0,
+    dimension: d,
+    inputCovariance: input.covariance,
+    inputSamples: input.samples,
+    student,
+    target,
+    lambdas: value.ridge.lambda,
+    convention: value.ridge.convention ?? 'sum',
+    samples,
+    simulate,
+    sources: {
+      ridge: { file: doc.file, pointer: '/ridge' },
+      samples: { file: doc.file, pointer: '/samples' },
+      teacher: { file: doc.file, pointer: '/teacher' },
+      input: { file: doc.file, pointer: '/input' },
+    },
+  };
+}
+
+function fileTitle(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.rainbow\.json$/, '');
+}
+
+function resolveInput(ctx: ResolveContext, doc: SpecDocument, value: Experiment, d: number): { covariance: Covariance; samples: Matrix | undefined } | undefined {
+  const c = value.input.covariance ?? 'identity';
+  const pointer = '/input/covariance';
+  if (c === 'identity') return { covariance: { kind: 'identity', size: d }, samples: undefined };
+  if ('powerLaw' in c) return { covariance: { kind: 'diagonal', values: powerLawDiagonal(d, c.powerLaw) }, samples: undefined };
+  if ('diagonal' in c) {
+    const values = checkLength(ctx, doc, `${pointer}/diagonal`, Float64Array.from(c.diagonal), d, 'the input covariance diagonal');
+    if (!values || !nonNegative(ctx, doc, `${pointer}/diagonal`, values)) return undefined;
+    return { covariance: { kind: 'diagonal', values }, samples: undefined };
+  }
+  if ('file' in c) {
+    const a = ctx.readArray(doc, `${pointer}/file`, c.file, [[d, d], [d]], 'input covariance');
+    if (!a) return undefined;
+    if (a.shape.length === 1) {
+      if (!nonNegative(ctx, doc, `${pointer}/file`, a.data)) return undefined;
+      return { covariance: { kind: 'diagonal', values: a.data }, samples: undefined };
+    }
+    const matrix = { rows: d, cols: d, data: a.data };
+    if (!symmetric(ctx, doc, `${pointer}/file`, matrix)) return undefined;
+    return { covariance: { kind: 'dense', matrix }, samples: undefined };
+  }
+  const x = ctx.readMatrix(doc, `${pointer}/samples`, c.samples, null, d, 'input samples');
+  if (!x) return undefined;
+  // The covariance itself (X^T X / N) is formed by the moments stage, not here.
+  return { covariance: { kind: 'identity', size: d }, samples: x };
+}
+
+function resolveTarget(
+  ctx: ResolveContext,
+  doc: SpecDocument,
+  value: Experiment,
+  d: number,
+  p: number,
+  teacherLayers: LayerModel[],
+  samples: Matrix | undefined,
+): TargetModel | undefined {
+  const t = value.teacher;
+  switch (t.kind) {
+    case 'linear': {
+      const beta = t.weights && ctx.readVector(doc, '/teacher/weights/file', t.weights.file, d, 'teacher vector beta');
+      if (t.weights && !beta) return undefined;
+      return { kind: 'linear', beta, noise: t.noise ?? 0 };
+    }
+    case 'student': {
+      const readout = t.readout && t.readout !== 'random' ? ctx.readVector(doc, '/teacher/readout/file', t.readout.file, p, 'teacher readout theta') : undefined;
+      if (t.readout && t.readout !== 'random' && !readout) return undefined;
+      return { kind: 'student', readout, noise: t.noise ?? 0 };
+    }
+    case 'network': {
+      const k = teacherLayers[teacherLayers.length - 1]?.width ?? d;
+      const readout = t.readout && t.readout !== 'random' ? ctx.readVector(doc, '/teacher/readout/file', t.readout.file, k, 'teacher readout theta') : undefined;
+      if (t.readout && t.readout !== 'random' && !readout) return undefined;
+      return { kind: 'network', layers: teacherLayers, readout, noise: t.noise ?? 0 };
+    }
+    case 'data': {
+      const c = value.input.covariance;
+      if (typeof c !== 'object' || !('samples' in c)) {
+        ctx.report(doc, '/teacher/kind', 'spec/data-without-samples', 'a "data" teacher needs the input data: set "input": { "covariance": { "samples": "X.npy" } }');
+        return undefined;
+      }
+      if (!samples) return undefined;
+      const labels = ctx.readVector(doc, '/teacher/labels', t.labels, samples.rows, `labels (one per row of the ${samples.rows} input samples)`);
+      return labels && { kind: 'data', labels };
+    }
+  }
+}
+
+/** n rounded to integers (floor(v + 0.5)), duplicates dropped, first occurrence kept. */
+export function sampleSizes(s: Experiment['samples'] | { from: number; to: number; points: number; spacing?: 'log' | 'linear' } | number[]): number[] {
+  let raw: number[];
+  if (Array.isArray(s)) raw = s;
+  else if ('n' in s) raw = s.n;
+  else {
+    const { from, to, points } = s;
+    const spacing = s.spacing ?? 'log';
+    raw = [];
+    for (let i = 0; i < points; i++) {
+      const t = points === 1 ? 0 : i / (points - 1);
+      raw.push(spacing === 'log' ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))) : from + t * (to - from));
+    }
+  }
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const v of raw) {
+    const n = Math.max(1, Math.floor(v + 0.5));
+    if (!seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+function simulationPlan(value: Experiment): SimulationPlan | undefined {
+  const s = value.simulate;
+  if (!s) return undefined;
+  return { n: sampleSizes(s.n), repeats: s.repeats ?? 10, testSamples: s.testSamples ?? 2000 };
+}

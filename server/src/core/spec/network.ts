@@ -1,0 +1,164 @@
+/**
+ * Resolves a network (inline object or relative path to a "kind": "network" file) into layer
+ * models: default ids, fan-ins, activations, weight forms, data files. References between layers
+ * are checked later, once the student and the teacher are both known (see references.ts).
+ */
+import { makeActivation } from '../model/activations';
+import type { LayerModel, Role, RowCovarianceModel, WeightBase, WeightsModel } from '../model/types';
+import { ResolveContext } from './context';
+import { parseSpecDocument, type SpecDocument } from './document';
+import type { Experiment, Layer, NetworkFile, RowCovariance, Weights } from './types.generated';
+import { validateSchema } from './validate';
+
+type NetworkOrPath = Experiment['student'];
+
+/** Where a network's layers live: the document and the JSON pointer of its "layers" array. */
+interface NetworkSite {
+  doc: SpecDocument;
+  layersPointer: string;
+  layers: Layer[];
+}
+
+export function resolveNetwork(ctx: ResolveContext, doc: SpecDocument, pointer: string, value: NetworkOrPath, role: Role, fanIn: number): LayerModel[] | undefined {
+  const site = networkSite(ctx, doc, pointer, value, role);
+  if (!site) return undefined;
+  const prefix = role === 'student' ? 'L' : 'T';
+  const layers: LayerModel[] = [];
+  let previousWidth = fanIn;
+  site.layers.forEach((layer, index) => {
+    const layerPointer = `${site.layersPointer}/${index}`;
+    const model: LayerModel = {
+      id: layer.id ?? `${prefix}${index + 1}`,
+      role,
+      depth: index + 1,
+      width: layer.width,
+      fanIn: previousWidth,
+      activation: typeof layer.activation === 'string' ? makeActivation(layer.activation) : makeActivation(layer.activation.name, layer.activation.gain ?? 1),
+      weights: { base: { kind: 'gaussian', rowCovariance: { kind: 'identity' }, scale: 1 }, plus: [] },
+      linearization: layer.weights?.linearization ?? layer.linearization ?? 'average',
+      source: { file: site.doc.file, pointer: layerPointer },
+    };
+    if (layer.weights?.linearization !== undefined && layer.linearization !== undefined) {
+      ctx.report(site.doc, `${layerPointer}/weights/linearization`, 'spec/linearization-twice', 'write "linearization" either on the layer or inside "weights", not both', 'key');
+    }
+    const weights = layer.weights && resolveWeights(ctx, site.doc, `${layerPointer}/weights`, layer.weights, model);
+    if (weights) model.weights = weights;
+    layers.push(model);
+    previousWidth = layer.width;
+  });
+  return layers;
+}
+
+function networkSite(ctx: ResolveContext, doc: SpecDocument, pointer: string, value: NetworkOrPath, role: Role): NetworkSite | undefined {
+  if (typeof value !== 'string') return { doc, layersPointer: `${pointer}/layers`, layers: value.layers };
+  const path = ctx.host.resolve(doc.file, value);
+  let networkDoc = ctx.documents.get(path);
+  if (!networkDoc) {
+    const text = ctx.host.readText(path);
+    if (text === undefined) {
+      ctx.report(doc, pointer, 'file/missing', `cannot read the ${role} network file "${value}" (resolved to ${path})`);
+      return undefined;
+    }
+    const parsed = parseSpecDocument(text, path);
+    ctx.problems.push(...parsed.problems);
+    if (!parsed.document) {
+      ctx.report(doc, pointer, 'file/invalid-network', `the ${role} network file "${value}" is not valid JSON (see the problems in that file)`);
+      return undefined;
+    }
+    networkDoc = parsed.document;
+    ctx.documents.set(path, networkDoc);
+    const schemaProblems = validateSchema(networkDoc, 'network');
+    ctx.problems.push(...schemaProblems);
+    if (schemaProblems.some((p) => p.severity === 'error')) {
+      const kind = (networkDoc.value as { kind?: unknown } | null)?.kind;
+      const why = kind === 'experiment' ? 'is an experiment, not a "kind": "network" file' : 'has problems (see that file)';
+      ctx.report(doc, pointer, 'file/invalid-network', `the ${role} network file "${value}" ${why}`);
+      return undefined;
+    }
+  }
+  return { doc: networkDoc, layersPointer: '/layers', layers: (networkDoc.value as NetworkFile).layers };
+}
+
+function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string, weights: Weights, layer: LayerModel): WeightsModel | undefined {
+  const plus = (weights.plus ?? []).map((term) => ({ layer: term.layer, scale: term.scale ?? 1 }));
+  let base: WeightBase | undefined;
+  if ('gaussian' in weights) {
+    const rowCovariance = resolveRowCovariance(ctx, doc, `${pointer}/gaussian/rowCovariance`, weights.gaussian.rowCovariance ?? 'identity', layer.fanIn);
+    if (rowCovariance) base = { kind: 'gaussian', rowCovariance, scale: weights.gaussian.scale ?? 1 };
+  } else if ('sameAs' in weights) {
+    base = { kind: 'sameAs', layer: weights.sameAs };
+  } else {
+    const layout = weights.layout ?? 'outIn';
+    const [rows, cols] = layout === 'outIn' ? [layer.width, layer.fanIn] : [layer.fanIn, layer.width];
+    const m = ctx.readMatrix(doc, `${pointer}/file`, weights.file, rows, cols, `weights of layer "${layer.id}" (layout ${layout})`);
+    if (m) base = { kind: 'file', matrix: layout === 'outIn' ? m : transposed(m) };
+  }
+  return base && { base, plus };
+}
+
+function transposed(m: { rows: number; cols: number; data: Float64Array }): { rows: number; cols: number; data: Float64Array } {
+  const out = new Float64Array(m.data.length);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j * m.rows + i] = m.data[i * m.cols + j] as number;
+  return { rows: m.cols, cols: m.rows, data: out };
+}
+
+function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: string, c: RowCovariance, fanIn: number): RowCovarianceModel | undefined {
+  if (c === 'identity') return { kind: 'identity' };
+  if ('powerLaw' in c) return { kind: 'diagonal', values: powerLawDiagonal(fanIn, c.powerLaw) };
+  if ('diagonal' in c) {
+    const values = Array.isArray(c.diagonal)
+      ? checkLength(ctx, doc, `${pointer}/diagonal`, Float64Array.from(c.diagonal), fanIn, 'the row covariance diagonal')
+      : ctx.readVector(doc, `${pointer}/diagonal/file`, c.diagonal.file, fanIn, 'row covariance diagonal');
+    if (values && !nonNegative(ctx, doc, Array.isArray(c.diagonal) ? `${pointer}/diagonal` : `${pointer}/diagonal/file`, values)) return undefined;
+    return values && { kind: 'diagonal', values };
+  }
+  if ('spiked' in c) {
+    if (c.spiked.rank > fanIn) {
+      ctx.report(doc, `${pointer}/spiked/rank`, 'spec/spike-rank', `the spike rank ${c.spiked.rank} exceeds the fan-in ${fanIn} of this layer`);
+      return undefined;
+    }
+    return { kind: 'spiked', strength: c.spiked.strength, rank: c.spiked.rank };
+  }
+  if ('gram' in c) return { kind: 'gram', layer: c.gram.layer, shift: c.gram.shift ?? 0 };
+  if ('inverseGram' in c) return { kind: 'inverseGram', layer: c.inverseGram.layer, shift: c.inverseGram.shift ?? 0 };
+  const matrix = ctx.readMatrix(doc, `${pointer}/file`, c.file, fanIn, fanIn, 'row covariance');
+  if (matrix && !symmetric(ctx, doc, `${pointer}/file`, matrix)) return undefined;
+  return matrix && { kind: 'dense', matrix };
+}
+
+/** diag(k^-a), k = 1..size, not rescaled (as in the paper). */
+export function powerLawDiagonal(size: number, exponent: number): Float64Array {
+  const values = new Float64Array(size);
+  for (let k = 0; k < size; k++) values[k] = Math.pow(k + 1, -exponent);
+  return values;
+}
+
+export function checkLength(ctx: ResolveContext, doc: SpecDocument, pointer: string, values: Float64Array, length: number, what: string): Float64Array | undefined {
+  if (values.length === length) return values;
+  ctx.report(doc, pointer, 'spec/length', `${what} needs ${length} entries (one per input of the layer), found ${values.length}`);
+  return undefined;
+}
+
+export function nonNegative(ctx: ResolveContext, doc: SpecDocument, pointer: string, values: Float64Array): boolean {
+  const i = values.findIndex((v) => !(v >= 0));
+  if (i < 0) return true;
+  ctx.report(doc, pointer, 'spec/negative-variance', `entry ${i} is ${values[i]}: covariance diagonals must be >= 0`);
+  return false;
+}
+
+export function symmetric(ctx: ResolveContext, doc: SpecDocument, pointer: string, m: { rows: number; data: Float64Array }): boolean {
+  const n = m.rows;
+  let scale = 0;
+  for (const v of m.data) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const a = m.data[i * n + j] as number;
+      const b = m.data[j * n + i] as number;
+      if (Math.abs(a - b) > 1e-10 * scale) {
+        ctx.report(doc, pointer, 'spec/not-symmetric', `a covariance matrix must be symmetric: entry [${i}, ${j}] = ${a} but [${j}, ${i}] = ${b}`);
+        return false;
+      }
+    }
+  }
+  return true;
+}
