@@ -55,13 +55,15 @@ function lowRankPlusShift(n: number, rank: number, shift: number, label: string)
   return addDiagonal(multiplyTransposed(randomMatrix(n, rank, label), randomMatrix(n, rank, label)), shift);
 }
 
+/** The textbook triple loop: c_ij = sum_k a_ik b_kj, summed in order. */
 function naiveProduct(a: Matrix, b: Matrix): Matrix {
   const c = zeros(a.rows, b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < b.cols; j++) {
+  const [m, kk, n] = [a.rows, a.cols, b.cols];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let k = 0; k < a.cols; k++) s += get(a, i, k) * get(b, k, j);
-      c.data[i * b.cols + j] = s;
+      for (let k = 0; k < kk; k++) s += a.data[i * kk + k] * b.data[k * n + j];
+      c.data[i * n + j] = s;
     }
   }
   return c;

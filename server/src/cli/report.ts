@@ -27,7 +27,7 @@ export function predictionTables(result: PredictionResult): string {
         ...sweepCell(l.sweepValue),
         l.id + (l.linearization === 'perNeuron' ? ' (per neuron)' : ''),
         String(l.width),
-        l.activation,
+        l.activationLabel,
         f(l.preactivationVariance),
         f(l.kappa0),
         f(l.kappa1),

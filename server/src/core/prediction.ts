@@ -11,16 +11,22 @@
 import type { SpecHost } from './host';
 import { symmetricEigenvalues } from './linalg/eigen';
 import type { Matrix } from './linalg/matrix';
-import { computeMoments } from './model/moments';
-import { featureSpectrum, summarize, type SpectrumSummary } from './model/spectrum';
-import type { ExperimentModel } from './model/types';
-import { realizeWeights } from './model/weights';
+import { analyse, type Stage } from './analysis';
+import { summarize, type SpectrumSummary } from './model/spectrum';
+import type { ExperimentModel, LayerModel } from './model/types';
 import { ProblemError, type Problem } from './problems';
 import { learningCurve, optimalCurve, type CurvePoint } from './risk/learningCurve';
 import { loadExperiment, type LoadedExperiment } from './spec/load';
 import { placeProblem } from './spec/place';
 
-export type Stage = 'load' | 'weights' | 'moments' | 'spectrum' | 'curve';
+const STAGE_MESSAGES: Record<Stage, string> = {
+  load: 'reading the spec',
+  weights: 'drawing weights',
+  moments: 'linearising layers',
+  spectrum: 'diagonalising the feature covariance',
+  curve: 'sweeping sample sizes and penalties',
+  simulation: 'simulating',
+};
 
 export interface Progress {
   stage: Stage;
@@ -33,7 +39,10 @@ export interface Progress {
 export interface LayerReport {
   id: string;
   width: number;
-  activation: string;
+  /** As written in the spec: a name, or { name, gain }. */
+  activation: string | { name: string; gain?: number };
+  /** Readable form for tables, e.g. "tanh(2h)". */
+  activationLabel: string;
   linearization: 'average' | 'perNeuron';
   preactivationVariance: number;
   kappa0: number;
@@ -121,34 +130,30 @@ export function* predictionSteps(text: string, file: string, host: SpecHost): Ge
 
   for (let run = 0; run < runs.length; run++) {
     const { model, sweepValue } = runs[run] as LoadedExperiment;
-    const progress = (stage: Stage, message: string): Progress => ({ stage, run, runs: runs.length, message });
+    const progress = (stage: Stage): Progress => ({ stage, run, runs: runs.length, message: STAGE_MESSAGES[stage] });
     try {
-      yield progress('weights', 'drawing weights');
-      const weights = realizeWeights([...model.student, ...(model.target.kind === 'network' ? model.target.layers : [])], model.seed);
-      yield progress('moments', 'linearising layers');
-      const moments = computeMoments(model, weights);
-      yield progress('spectrum', 'diagonalising the feature covariance');
-      const omega = moments.layerCovariances[moments.layerCovariances.length - 1];
-      if (!omega) throw new Error('the student network has no layers');
-      const spectrum = featureSpectrum(omega, moments.psi, moments.sigma2, moments.noiseVariance);
-      if (!spectrum.ok) {
-        problems.push(placeProblem(loaded.documents, { code: 'moments/not-psd', message: spectrum.reason, ...model.sources.teacher }));
-        continue;
+      const steps = analyse(model);
+      let step = steps.next();
+      while (!step.done) {
+        yield progress(step.value);
+        step = steps.next();
       }
+      const { moments, risk, summary } = step.value;
       const tag = sweepValue === undefined ? {} : { sweepValue };
       moments.student.forEach((lin, l) => {
         const last = l === moments.student.length - 1;
-        const eigenvalues = last ? spectrum.inputs.omega : symmetricEigenvalues(moments.layerCovariances[l] as Matrix).values;
+        const eigenvalues = last ? risk.omega : symmetricEigenvalues(moments.layerCovariances[l] as Matrix).values;
         result.layers.push({
           id: lin.id,
           width: lin.width,
-          activation: lin.activation,
+          activation: (model.student[l] as LayerModel).activationSpec,
+          activationLabel: lin.activation,
           linearization: lin.linearization,
           preactivationVariance: lin.preactivationVariance,
           kappa0: lin.kappa0,
           kappa1: lin.kappa1,
           kappaStar: lin.kappaStar,
-          spectrum: last ? spectrum.summary : summarize(eigenvalues),
+          spectrum: last ? summary : summarize(eigenvalues),
           eigenvalues: Array.from(eigenvalues),
           ...tag,
         });
@@ -161,11 +166,11 @@ export function* predictionSteps(text: string, file: string, host: SpecHost): Ge
       if (run === 0) result.target = target;
       if (result.sweep) (result.targets ??= []).push({ ...target, ...tag });
 
-      yield progress('curve', 'sweeping sample sizes and penalties');
+      yield progress('curve');
       const curve =
         model.lambdas === 'optimal'
-          ? optimalCurve(spectrum.inputs, model.samples, model.convention)
-          : learningCurve(spectrum.inputs, model.samples, model.lambdas, model.convention);
+          ? optimalCurve(risk, model.samples, model.convention)
+          : learningCurve(risk, model.samples, model.lambdas, model.convention);
       for (const point of curve) result.points.push(pointReport(point, tag));
       const failed = curve.filter((p) => p.status !== 'ok');
       if (failed.length > 0) {

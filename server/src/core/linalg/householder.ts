@@ -8,6 +8,8 @@
  * B -= u q^T + q u^T both sweep the lower triangle row by row, and the Householder vector is kept in
  * place in row i, so every inner loop is unit-stride.
  */
+import { zeros } from "./matrix";
+import { gram, multiply, multiplyTransposed } from "./products";
 
 /**
  * Householder reduction of the symmetric matrix held (lower triangle) in w, n x n row-major, to
@@ -196,52 +198,57 @@ export function applyReflectors(w: Float64Array, n: number, h: Float64Array, r: 
   }
 }
 
-/** Reflectors applied per pass over Y in accumulateReflectors: NB Householder vectors stay in L2. */
-const ACCUMULATE_BLOCK = 16;
+/** Reflectors applied together in accumulateReflectors (the inner dimension of its products). */
+const ACCUMULATE_BLOCK = 48;
 
 /**
- * Builds Y = Z^T = P_2 P_3 ... P_{n-1} (rows of Y are columns of Z). Right-multiplying by P_i changes
- * each row of Y independently (y <- y - (y.u / h) u^T, on entries 0..i-1 only, since row r < i is
- * supported there), so the reflectors are applied in increasing i to each row while the row stays
- * in L1, a block of ACCUMULATE_BLOCK reflectors at a time. 4/3 n^3 flops, unit-stride loops.
+ * Builds Y = Z^T = P_2 P_3 ... P_{n-1} (rows of Y are columns of Z) by right-multiplying the
+ * identity by P_2, P_3, ... in turn, a block of reflectors i0..i1-1 at a time so that the work is
+ * done by matrix products (the compact WY idea of Schreiber and Van Loan, 1989, in row form).
+ *
+ * Only the leading c x c block of Y changes, c = i1 - 1 (row r < i is supported on 0..i-1, and
+ * rows r >= i are still e_r, orthogonal to u_i). For each row y of that block, applying the
+ * reflectors in turn subtracts s_t u_t with
+ *   s_t = (y . u_t - sum_{j<t} s_j (u_j . u_t)) / h_t,
+ * so with U the block's Householder vectors as rows: G = Y U^T, C = U U^T, S from the recurrence
+ * row by row, and Y <- Y - S U. About 4/3 n^3 flops, nearly all in the two products.
  */
 export function accumulateReflectors(w: Float64Array, n: number, h: Float64Array): Float64Array {
   const y = new Float64Array(n * n);
   for (let i = 0; i < n; i++) y[i * n + i] = 1;
   for (let i0 = 2; i0 < n; i0 += ACCUMULATE_BLOCK) {
     const i1 = Math.min(n, i0 + ACCUMULATE_BLOCK);
-    for (let r = 0; r < i1 - 1; r++) {
-      const yr = r * n;
-      for (let i = Math.max(i0, r + 1); i < i1; i++) {
-        const hh = h[i];
-        if (hh === 0) continue;
-        const ui = i * n;
-        const s = dot(y, yr, w, ui, i) / hh;
-        if (s !== 0) axpy(-s, w, ui, y, yr, i);
+    const b = i1 - i0;
+    const c = i1 - 1;
+    // U: b x c, row t = u_{i0+t} (entries 0..i0+t-1 of row i0+t of w), zero beyond.
+    const u = zeros(b, c);
+    for (let t = 0; t < b; t++) {
+      const i = i0 + t;
+      if (h[i] !== 0) u.data.set(w.subarray(i * n, i * n + i), t * c);
+    }
+    const block = zeros(c, c);
+    for (let r = 0; r < c; r++) block.data.set(y.subarray(r * n, r * n + c), r * c);
+    const g = multiplyTransposed(block, u);
+    const cross = gram(u);
+    const coefficients = zeros(c, b);
+    const sd = coefficients.data;
+    for (let r = 0; r < c; r++) {
+      const row = r * b;
+      for (let t = 0; t < b; t++) {
+        const ht = h[i0 + t];
+        if (ht === 0) continue;
+        let v = g.data[row + t];
+        for (let j = 0; j < t; j++) v -= sd[row + j] * cross.data[j * b + t];
+        sd[row + t] = v / ht;
       }
+    }
+    const change = multiply(coefficients, u);
+    const cd = change.data;
+    for (let r = 0; r < c; r++) {
+      const yr = r * n;
+      const cr = r * c;
+      for (let k = 0; k < c; k++) y[yr + k] -= cd[cr + k];
     }
   }
   return y;
-}
-
-/** x[xo..xo+len) . y[yo..yo+len) with four partial sums (shorter dependency chains). */
-function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += x[xo + k] * y[yo + k];
-    s1 += x[xo + k + 1] * y[yo + k + 1];
-    s2 += x[xo + k + 2] * y[yo + k + 2];
-    s3 += x[xo + k + 3] * y[yo + k + 3];
-  }
-  for (; k < len; k++) s0 += x[xo + k] * y[yo + k];
-  return s0 + s1 + (s2 + s3);
-}
-
-/** y[yo..yo+len) += alpha x[xo..xo+len). */
-function axpy(alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): void {
-  for (let k = 0; k < len; k++) y[yo + k] += alpha * x[xo + k];
 }

@@ -181,7 +181,7 @@ function gemm(m: number, n: number, k: number, a: Operand, b: Operand, lowerOnly
 }
 
 /** Copies the strict lower triangle onto the upper one, making a square matrix exactly symmetric. */
-export function mirrorLower(a: Matrix): void {
+function mirrorLower(a: Matrix): void {
   const n = a.rows;
   const d = a.data;
   for (let i = 1; i < n; i++) {

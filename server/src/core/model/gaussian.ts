@@ -13,6 +13,7 @@
  */
 
 import type { Activation, ActivationName } from './activations';
+import { softplus } from './activations';
 import { centredOscillatingRule, centredRule, NormalRule, NormalRuleBuilder } from './quadrature';
 import { erf, INV_SQRT_2PI, normalCdf, normalPdf } from './special';
 
@@ -164,23 +165,42 @@ function closedFormCoefficients(act: Activation, r: number, s: number): HermiteC
 let values = new Float64Array(512);
 const ruleBuilder = new NormalRuleBuilder();
 
+/**
+ * sigmoid and softplus sit on an offset sigma(0) = 1/2, log 2; their quadrature integrates
+ * sigma(x) - sigma(0), computed without that cancellation, so that the residual
+ * sigma - kappa0 - kappa1 N keeps its relative accuracy when r is small.
+ */
+const OFFSET_FORMS: Partial<Record<ActivationName, { offset: number; centred: (x: number) => number }>> = {
+  sigmoid: { offset: 0.5, centred: (x) => 0.5 * Math.tanh(0.5 * x) },
+  softplus: {
+    offset: Math.LN2,
+    // log(1 + e^x) - log 2 = log1p((e^x - 1)/2)
+    centred: (x) => (Math.abs(x) < 1 ? Math.log1p(0.5 * Math.expm1(x)) : softplus(x) - Math.LN2),
+  },
+};
+
 /** Coefficients by quadrature on the composite rule (any activation, r > 0). */
 function quadratureCoefficients(act: Activation, r: number, s: number): HermiteCoefficients {
   const rule = centredOscillatingRule(sharpnessOf(act.name, s), frequencyOf(act.name, s), ruleBuilder);
   const { nodes, weights, length } = rule;
   if (values.length < length) values = new Float64Array(2 * length);
   const sr = Math.sqrt(r);
+  const form = OFFSET_FORMS[act.name];
+  const offset = form === undefined ? 0 : form.offset;
+  const g = act.gain;
+  const sigma = form === undefined ? act.apply : (h: number) => form.centred(g * h);
+  // f = sigma(g sqrt(r) z) - offset
   let m0 = 0;
   let m1 = 0;
   let m2 = 0;
   for (let i = 0; i < length; i++) {
-    const f = act.apply(sr * nodes[i]);
+    const f = sigma(sr * nodes[i]);
     values[i] = f;
     m0 += weights[i] * f;
     m1 += weights[i] * nodes[i] * f;
     m2 += weights[i] * f * f;
   }
-  // m0 = kappa0, m1 = E[Z sigma] = sqrt(r) kappa1.
+  // kappa0 = offset + m0; m1 = E[Z sigma] = sqrt(r) kappa1 (the offset adds sum w z = 0).
   let centred = 0;
   let residual = 0;
   for (let i = 0; i < length; i++) {
@@ -189,7 +209,8 @@ function quadratureCoefficients(act: Activation, r: number, s: number): HermiteC
     centred += weights[i] * d * d;
     residual += weights[i] * e * e;
   }
-  return coefficients(r, m0, m1 / sr, m2, residual, centred);
+  const second = offset === 0 ? m2 : offset * offset + 2 * offset * m0 + m2;
+  return coefficients(r, offset + m0, m1 / sr, second, residual, centred);
 }
 
 /** r = 0: N = 0, kappa1 is the limit of E[N sigma(N)]/r, i.e. the derivative sigma'(0). */

@@ -46,6 +46,8 @@ export interface LayerModel {
   width: number;
   fanIn: number;
   activation: Activation;
+  /** The activation as the spec writes it ("tanh" or { "name": "tanh", "gain": 2 }), echoed in reports. */
+  activationSpec: string | { name: string; gain?: number };
   weights: WeightsModel;
   linearization: 'average' | 'perNeuron';
   source: SourceRef;

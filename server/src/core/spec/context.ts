@@ -31,7 +31,14 @@ export class ResolveContext {
    * lists the accepted shapes, `null` meaning any size along that axis. Problems go on the path
    * string.
    */
-  readArray(doc: SpecDocument, pointer: string, relative: string, expected: readonly (readonly (number | null)[])[], what: string): { shape: number[]; data: Float64Array } | undefined {
+  readArray(
+    doc: SpecDocument,
+    pointer: string,
+    relative: string,
+    expected: readonly (readonly (number | null)[])[],
+    what: string,
+    hint?: (shape: readonly number[]) => string | undefined,
+  ): { shape: number[]; data: Float64Array } | undefined {
     const path = this.host.resolve(doc.file, relative);
     let parsed = this.npyCache.get(path);
     if (!this.npyCache.has(path)) {
@@ -50,14 +57,23 @@ export class ResolveContext {
     const shape = parsed.array.shape;
     const mismatches = expected.map((e) => describeShapeMismatch(shape, e));
     if (mismatches.every((m) => m !== undefined)) {
-      this.report(doc, pointer, 'npy/shape', `${what} "${relative}": ${mismatches[0] as string}`);
+      const extra = hint?.(shape);
+      this.report(doc, pointer, 'npy/shape', `${what} "${relative}": ${mismatches[0] as string}${extra ? `: ${extra}` : ''}`);
       return undefined;
     }
     return parsed.array;
   }
 
-  readMatrix(doc: SpecDocument, pointer: string, relative: string, rows: number | null, cols: number | null, what: string): Matrix | undefined {
-    const a = this.readArray(doc, pointer, relative, [[rows, cols]], what);
+  readMatrix(
+    doc: SpecDocument,
+    pointer: string,
+    relative: string,
+    rows: number | null,
+    cols: number | null,
+    what: string,
+    hint?: (shape: readonly number[]) => string | undefined,
+  ): Matrix | undefined {
+    const a = this.readArray(doc, pointer, relative, [[rows, cols]], what, hint);
     return a && { rows: a.shape[0] as number, cols: a.shape[1] as number, data: a.data };
   }
 

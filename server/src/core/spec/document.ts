@@ -108,7 +108,7 @@ export function nodeAt(doc: SpecDocument, pointer: string): { node: Node; exact:
 /** The source text of the value at a JSON pointer (undefined if it does not exist). */
 export function sourceAt(doc: SpecDocument, pointer: string): string | undefined {
   const { node, exact } = nodeAt(doc, pointer);
-  return exact ? doc.text.substr(node.offset, node.length) : undefined;
+  return exact ? doc.text.slice(node.offset, node.offset + node.length) : undefined;
 }
 
 /**
@@ -284,7 +284,7 @@ function describeSyntaxError(
   tokens: TokenFacts,
   lines: LineIndex,
 ): { offset: number; length: number; message: string } {
-  const token = text.substr(e.offset, e.length);
+  const token = text.slice(e.offset, e.offset + e.length);
   const short = token.length > 30 ? token.slice(0, 30) + '...' : token;
   // A string token is shown as written; anything else in quotes.
   const shown = token.startsWith('"') ? short : JSON.stringify(short);

@@ -34,6 +34,7 @@ export function resolveNetwork(ctx: ResolveContext, doc: SpecDocument, pointer: 
       width: layer.width,
       fanIn: previousWidth,
       activation: typeof layer.activation === 'string' ? makeActivation(layer.activation) : makeActivation(layer.activation.name, layer.activation.gain ?? 1),
+      activationSpec: layer.activation,
       weights: { base: { kind: 'gaussian', rowCovariance: { kind: 'identity' }, scale: 1 }, plus: [] },
       linearization: layer.weights?.linearization ?? layer.linearization ?? 'average',
       source: { file: site.doc.file, pointer: layerPointer },
@@ -90,7 +91,13 @@ function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string,
   } else {
     const layout = weights.layout ?? 'outIn';
     const [rows, cols] = layout === 'outIn' ? [layer.width, layer.fanIn] : [layer.fanIn, layer.width];
-    const m = ctx.readMatrix(doc, `${pointer}/file`, weights.file, rows, cols, `weights of layer "${layer.id}" (layout ${layout})`);
+    const transposeHint = (shape: readonly number[]): string | undefined =>
+      rows !== cols && shape[0] === cols && shape[1] === rows
+        ? layout === 'outIn'
+          ? 'the transpose; if these are Keras kernels (x @ W), set "layout": "inOut"'
+          : 'the transpose; if these are PyTorch weights (nn.Linear.weight), use "layout": "outIn"'
+        : undefined;
+    const m = ctx.readMatrix(doc, `${pointer}/file`, weights.file, rows, cols, `weights of layer "${layer.id}" (layout ${layout})`, transposeHint);
     if (m) base = { kind: 'file', matrix: layout === 'outIn' ? m : transposed(m) };
   }
   return base && { base, plus };
