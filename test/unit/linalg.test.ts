@@ -123,6 +123,18 @@ function mlEigenvalues(a: Matrix): Float64Array {
   return Float64Array.from(evd.realEigenvalues).sort();
 }
 
+/** The random symmetric test matrices of each size, shared by several suites, with ml-matrix's spectrum. */
+const sharedSymmetric = new Map<number, { a: Matrix; expected: Float64Array }>();
+function symmetricCase(n: number): { a: Matrix; expected: Float64Array } {
+  let entry = sharedSymmetric.get(n);
+  if (entry === undefined) {
+    const a = randomSymmetric(n, `symmetric/${n}`);
+    entry = { a, expected: mlEigenvalues(a) };
+    sharedSymmetric.set(n, entry);
+  }
+  return entry;
+}
+
 function norm2(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
@@ -197,6 +209,7 @@ describe("symmetric products", () => {
     [65, 130],
     [133, 70],
     [40, 300],
+    [1030, 3], // the result spans two 1024-column panels
   ];
   for (const [m, p] of cases) {
     it(`congruence W S W^T for W ${m}x${p} matches the loop to 1e-12 and is exactly symmetric`, () => {
@@ -273,7 +286,7 @@ describe("vector and elementwise helpers", () => {
 describe("symmetricEigenvalues", () => {
   for (const n of [1, 2, 3, 10, 64, 200]) {
     it(`random symmetric ${n}x${n}: values match ml-matrix to 1e-10, ascending, projections keep |v|^2 to 1e-12`, () => {
-      const a = randomSymmetric(n, `eig/${n}`);
+      const { a, expected } = symmetricCase(n);
       const before = Float64Array.from(a.data);
       const v = randomVector(n, `eig/v/${n}`);
       const { values, projections, converged } = symmetricEigenvalues(a, [v]);
@@ -281,7 +294,6 @@ describe("symmetricEigenvalues", () => {
       assert.deepEqual(a.data, before, "input not modified");
       // Eigenvalue errors scale with the matrix norm (about 2 sqrt(n) for unit normal entries).
       const norm = 2 * Math.sqrt(n) + 1;
-      const expected = mlEigenvalues(a);
       for (let j = 0; j < n; j++) assertClose(values[j] / norm, expected[j] / norm, 1e-10, `lambda_${j}`);
       for (let j = 1; j < n; j++) assert.ok(values[j - 1] <= values[j], "ascending");
       assert.equal(projections.length, 1);
@@ -353,6 +365,26 @@ describe("symmetricEigenvalues", () => {
     });
   });
 
+  it("block-diagonal input (rows already reduced midway) gives the union of the blocks' spectra", () => {
+    // Blocks {0, 1}, {2..5} and {6}: the reduction meets rows that need no reflector.
+    const blocks = [randomSymmetric(2, "block/1"), randomSymmetric(4, "block/2"), fromRows([[0.75]])];
+    const n = 7;
+    const a = zeros(n, n);
+    let at = 0;
+    for (const b of blocks) {
+      for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.rows; j++) a.data[(at + i) * n + at + j] = get(b, i, j);
+      at += b.rows;
+    }
+    const expected = Float64Array.from(blocks.flatMap((b) => Array.from(mlEigenvalues(b)))).sort();
+    const v = randomVector(n, "block/v");
+    const { values, projections } = symmetricEigenvalues(a, [v]);
+    assertArrayClose(values, expected, 1e-12, "eigenvalues");
+    assertClose(norm2(projections[0]), norm2(v), 1e-12, "sum of squared projections");
+    const full = symmetricEigen(a);
+    assertArrayClose(full.values, expected, 1e-12, "symmetricEigen values");
+    assertMatrixNear(multiplyTransposed(scaleColumns(full.vectors, full.values), full.vectors), a, 1e-12, a, "U diag U^T");
+  });
+
   it("reads only the lower triangle", () => {
     const a = randomSymmetric(12, "lower");
     const garbage = Float64Array.from(a.data);
@@ -405,7 +437,7 @@ describe("implicit QL", () => {
 });
 
 describe("symmetricEigen", () => {
-  function checkDecomposition(a: Matrix, what: string): void {
+  function checkDecomposition(a: Matrix, what: string): Float64Array {
     const n = a.rows;
     const { values, vectors, converged } = symmetricEigen(a);
     assert.ok(converged, `${what}: converged`);
@@ -413,15 +445,15 @@ describe("symmetricEigen", () => {
     // U^T U = I and U diag U^T = A, entrywise to 1e-10 (relative to max |A_ij| for the latter).
     assertMatrixNear(transposeGram(vectors), identity(n), 1e-10, identity(1), `${what}: U^T U`);
     assertMatrixNear(multiplyTransposed(scaleColumns(vectors, values), vectors), a, 1e-10, a, `${what}: U diag U^T`);
+    return values;
   }
 
   for (const n of [1, 2, 3, 10, 64, 200]) {
     it(`random symmetric ${n}x${n}: orthogonal, reconstructs A, values match ml-matrix (1e-10)`, () => {
-      const a = randomSymmetric(n, `full/${n}`);
-      checkDecomposition(a, `n = ${n}`);
+      const { a, expected } = symmetricCase(n);
+      const values = checkDecomposition(a, `n = ${n}`);
       const norm = 2 * Math.sqrt(n) + 1;
-      const expected = mlEigenvalues(a);
-      symmetricEigen(a).values.forEach((x, j) => assertClose(x / norm, expected[j] / norm, 1e-10, `lambda_${j}`));
+      values.forEach((x, j) => assertClose(x / norm, expected[j] / norm, 1e-10, `lambda_${j}`));
     });
   }
 

@@ -3,7 +3,7 @@
  * resolved experiment: draw the weights, run the layer recursion, diagonalise Omega. A generator,
  * so that callers can report progress and stop between stages.
  */
-import type { Matrix } from './linalg/matrix';
+import type { LayerCovariance } from './model/layerCovariance';
 import { computeMoments, type FeatureMoments } from './model/moments';
 import { featureSpectrum, type SpectrumSummary } from './model/spectrum';
 import type { ExperimentModel } from './model/types';
@@ -28,7 +28,7 @@ export function* analyse(model: ExperimentModel): Generator<Stage, Analysis> {
   yield 'moments';
   const moments = computeMoments(model, weights);
   yield 'spectrum';
-  const omega = moments.layerCovariances[moments.layerCovariances.length - 1] as Matrix;
+  const omega = moments.layerCovariances[moments.layerCovariances.length - 1] as LayerCovariance;
   const spectrum = featureSpectrum(omega, moments.psi, moments.sigma2, moments.noiseVariance);
   if (!spectrum.ok) {
     throw new ProblemError({

@@ -9,14 +9,14 @@
  * printer, the language server and the webview.
  */
 import type { SpecHost } from './host';
-import { symmetricEigenvalues } from './linalg/eigen';
-import type { Matrix } from './linalg/matrix';
-import { analyse, type Stage } from './analysis';
+import type { LayerCovariance } from './model/layerCovariance';
+import { analyse, type Analysis, type Stage } from './analysis';
 import { summarize, type SpectrumSummary } from './model/spectrum';
 import type { ExperimentModel, LayerModel } from './model/types';
 import { ProblemError, type Problem } from './problems';
 import { learningCurve, optimalCurve, type CurvePoint } from './risk/learningCurve';
 import { loadExperiment, type LoadedExperiment } from './spec/load';
+import type { SpecDocument } from './spec/document';
 import { placeProblem } from './spec/place';
 
 const STAGE_MESSAGES: Record<Stage, string> = {
@@ -108,7 +108,21 @@ export interface PredictionOutcome {
   problems: Problem[];
 }
 
-export function* predictionSteps(text: string, file: string, host: SpecHost): Generator<Progress, PredictionOutcome> {
+/** One run's analysis, handed to `onAnalysed` (the Monte-Carlo simulation reuses its weights and moments). */
+export interface AnalysedRun {
+  run: number;
+  model: ExperimentModel;
+  sweepValue?: number;
+  analysis: Analysis;
+  documents: ReadonlyMap<string, SpecDocument>;
+}
+
+export function* predictionSteps(
+  text: string,
+  file: string,
+  host: SpecHost,
+  onAnalysed?: (analysed: AnalysedRun) => void,
+): Generator<Progress, PredictionOutcome> {
   const loaded = loadExperiment(text, file, host);
   const problems = [...loaded.problems];
   if (!loaded.runs || problems.some((p) => p.severity === 'error')) return { problems };
@@ -139,10 +153,11 @@ export function* predictionSteps(text: string, file: string, host: SpecHost): Ge
         step = steps.next();
       }
       const { moments, risk, summary } = step.value;
+      onAnalysed?.({ run, model, ...(sweepValue === undefined ? {} : { sweepValue }), analysis: step.value, documents: loaded.documents });
       const tag = sweepValue === undefined ? {} : { sweepValue };
       moments.student.forEach((lin, l) => {
         const last = l === moments.student.length - 1;
-        const eigenvalues = last ? risk.omega : symmetricEigenvalues(moments.layerCovariances[l] as Matrix).values;
+        const eigenvalues = last ? risk.omega : (moments.layerCovariances[l] as LayerCovariance).spectrum().values;
         result.layers.push({
           id: lin.id,
           width: lin.width,

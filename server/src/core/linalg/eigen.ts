@@ -4,8 +4,8 @@
  * "Handbook for Automatic Computation II", 1971) reorganised for row-major storage.
  *
  * The engine mostly needs the spectrum of a covariance together with the projections u_i . v of a
- * few vectors on its eigenvectors (theory.md: the spectral sums over omega_i weighted by squared
- * projections), not the eigenvectors themselves. `symmetricEigenvalues` therefore applies each
+ * few vectors on its eigenvectors (theory.md section 3: Omega = U diag(omega) U^T and
+ * psiTilde = U^T psi, of which only the squares enter), not the eigenvectors themselves. `symmetricEigenvalues` therefore applies each
  * Householder reflector and each Givens rotation directly to those vectors (O(p) per reflector or
  * rotation and vector) instead of accumulating the p x p eigenvector matrix: 4/3 p^3 flops for the
  * reduction plus O(p^2) for QL, where forming the eigenvectors costs several p^3 more.

@@ -7,15 +7,15 @@
  * register-blocked micro-kernel multiplies one A strip by one B strip with sixteen scalar
  * accumulators. Packing makes the micro-kernel's loads unit-stride whatever the transposition, and
  * zero-padding the last strips lets it run without bounds checks on the shape; only the write-back
- * looks at the edges. Symmetric results compute the lower triangle block by block and mirror it,
- * which halves the work and makes the result exactly symmetric (bit for bit), as the spectral code
- * downstream relies on.
+ * looks at the edges. Symmetric results compute only the 4x4 blocks that touch the lower triangle
+ * and mirror it, which halves that product's work and makes the result exactly symmetric (bit for
+ * bit), so callers can hand it to symmetric algorithms without symmetrising it first.
  *
  * Every function allocates its output and scratch once per call; nothing allocates in the loops.
  */
 import { Matrix, zeros } from "./matrix";
 
-/** Depth of a packed panel: 4 strips of kc doubles (8 KiB each at kc = 256) stay in L1. */
+/** Depth of a packed panel: a strip holds kc x 4 doubles (8 KiB at kc = 256), so the B strip in use stays in L1. */
 const KC = 256;
 /** Rows of op(A) per packed block: MC x KC doubles = 256 KiB, sized for L2. */
 const MC = 128;
@@ -23,8 +23,9 @@ const MC = 128;
 const NC = 1024;
 
 /**
- * One operand of the driver: op(X)(x, p) = data[off + x * strideX + p * strideP], where x is the
- * row index of op(A) (or column index of op(B)) and p the index along the shared dimension.
+ * One operand of the driver: op(X)(x, p) = data[x * strideX + p * strideP], where x is the row
+ * index of op(A) (or the column index of op(B)) and p the index along the shared dimension. One of
+ * the strides is 1: the operand is a row-major matrix read by rows or by columns.
  */
 interface Operand {
   readonly data: Float64Array;
@@ -63,7 +64,7 @@ function pack(src: Operand, x0: number, count: number, p0: number, kc: number, d
       }
     }
   } else {
-    // Source contiguous along x: walk each p row of the source once.
+    // strideX === 1, the source is contiguous along x: walk each of its rows p once.
     const full = count >> 2;
     for (let p = 0; p < kc; p++) {
       const rowOff = (p0 + p) * strideP + x0 * strideX;

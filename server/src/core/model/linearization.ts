@@ -11,7 +11,8 @@
 import type { Matrix } from '../linalg/matrix';
 import { ProblemError } from '../problems';
 import { hermiteCoefficients, type HermiteCoefficients } from './gaussian';
-import { congruenceWith } from './covariance';
+import { congruenceWith, timesCovariance } from './covariance';
+import { LayerCovariance } from './layerCovariance';
 import type { Covariance, LayerModel } from './types';
 
 export interface LayerLinearization {
@@ -36,7 +37,7 @@ export interface LayerLinearization {
 }
 
 export interface LinearizedLayer {
-  omega: Matrix;
+  omega: LayerCovariance;
   layer: LayerLinearization;
 }
 
@@ -55,31 +56,38 @@ export function coefficientsOrProblem(layer: LayerModel, variance: number): Herm
   }
 }
 
-export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covariance): LinearizedLayer {
-  const h = congruenceWith(w, previous); // H = W Omega_{l-1} W^T, becomes Omega_l in place
-  const k = h.rows;
-  const d = h.data;
+/**
+ * @param formOmega whether Omega_l must exist as a dense matrix (it feeds another layer or the
+ *   per-neuron formula). A widening last layer with the average linearisation stays factored.
+ */
+export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covariance, formOmega = true): LinearizedLayer {
+  const k = w.rows;
   const gain = new Float64Array(k);
   const variances = new Float64Array(k);
   const centring = new Float64Array(k);
-  let trace = 0;
-  for (let i = 0; i < k; i++) trace += d[i * k + i] as number;
 
   if (layer.linearization === 'average') {
-    const r = trace / k;
+    const h = formOmega ? congruenceWith(w, previous) : undefined; // H = W Omega_{l-1} W^T
+    const r = (h ? traceOf(h) : traceOfCongruence(w, previous)) / k;
     const c = coefficientsOrProblem(layer, r);
-    const k1sq = c.kappa1 * c.kappa1;
-    for (let i = 0; i < d.length; i++) d[i] = k1sq * (d[i] as number);
-    for (let i = 0; i < k; i++) d[i * k + i] = (d[i * k + i] as number) + c.kappaStar2;
+    const a = c.kappa1 * c.kappa1;
+    const factors = { w, inner: previous, a, b: c.kappaStar2 };
+    if (h) {
+      // Omega_l = kappa1^2 H + kappaStar2 I, in place.
+      const d = h.data;
+      for (let i = 0; i < d.length; i++) d[i] = a * (d[i] as number);
+      for (let i = 0; i < k; i++) d[i * k + i] = (d[i * k + i] as number) + c.kappaStar2;
+    }
+    const omega = h ? LayerCovariance.dense(h, factors) : LayerCovariance.factored(factors);
     gain.fill(c.kappa1);
     variances.fill(r);
     centring.fill(c.kappa0);
-    return {
-      omega: h,
-      layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring }),
-    };
+    return { omega, layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring }) };
   }
 
+  const h = congruenceWith(w, previous);
+  const d = h.data;
+  const trace = traceOf(h);
   // Per-neuron: coefficients at each neuron's own variance (useful for trained rows of unequal norm).
   const variance = new Float64Array(k);
   let sumK0 = 0;
@@ -103,7 +111,7 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
     d[row + i] = variance[i] as number;
   }
   return {
-    omega: h,
+    omega: LayerCovariance.dense(h),
     layer: report(layer, trace / k, sumK0 / k, sumK1 / k, Math.sqrt(Math.max(0, sumStar2 / k)), { gain, variances, centring }),
   };
 }
@@ -127,4 +135,18 @@ function report(
     kappaStar,
     ...perNeuron,
   };
+}
+
+function traceOf(m: Matrix): number {
+  let t = 0;
+  for (let i = 0; i < m.rows; i++) t += m.data[i * m.cols + i] as number;
+  return t;
+}
+
+/** trace(W C W^T) = sum_ij (W C)_ij W_ij without forming the k x k product. */
+function traceOfCongruence(w: Matrix, c: Covariance): number {
+  const wc = timesCovariance(w, c);
+  let t = 0;
+  for (let i = 0; i < w.data.length; i++) t += (wc.data[i] as number) * (w.data[i] as number);
+  return t;
 }

@@ -5,17 +5,18 @@
  */
 import type { Matrix } from '../linalg/matrix';
 import { matVec, multiply, multiplyTransposed, scaleColumns, scaleRows, transposeGram, transposeMatVec } from '../linalg/products';
-import { Random } from '../rng';
 import { centredCrossMoment } from './gaussian';
 import { covarianceTimesVector, crossCongruence, quadraticForm, timesCovariance, toDense } from './covariance';
 import { sharesRandomness } from './dependencies';
+import type { LayerCovariance } from './layerCovariance';
 import { linearizeLayer, type LayerLinearization } from './linearization';
+import { teacherBeta, teacherReadout } from './readouts';
 import type { Covariance, ExperimentModel, LayerModel } from './types';
 import type { WeightTable } from './weights';
 
 export interface FeatureMoments {
   /** Omega_l of every student layer (the last one is Omega). */
-  layerCovariances: Matrix[];
+  layerCovariances: LayerCovariance[];
   student: LayerLinearization[];
   teacher: LayerLinearization[];
   psi: Float64Array;
@@ -35,22 +36,24 @@ export function inputCovariance(model: ExperimentModel): Covariance {
 
 export function computeMoments(model: ExperimentModel, weights: WeightTable): FeatureMoments {
   const omega0 = inputCovariance(model);
-  const layerCovariances: Matrix[] = [];
+  const layerCovariances: LayerCovariance[] = [];
   const student: LayerLinearization[] = [];
   let previous: Covariance = omega0;
-  for (const layer of model.student) {
-    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), previous);
+  model.student.forEach((layer, l) => {
+    // Only a last layer's Omega may stay factored (the widening shortcut); others feed the next layer.
+    const last = l === model.student.length - 1;
+    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), previous, !(last && layer.width > layer.fanIn));
     layerCovariances.push(omega);
     student.push(lin);
-    previous = { kind: 'dense', matrix: omega };
-  }
-  const omegaL = layerCovariances[layerCovariances.length - 1] as Matrix;
+    if (!last) previous = { kind: 'dense', matrix: omega.matrix() };
+  });
+  const omegaL = layerCovariances[layerCovariances.length - 1] as LayerCovariance;
   const target = model.target;
   const noiseVariance = target.kind === 'data' ? 0 : target.noise * target.noise;
 
   switch (target.kind) {
     case 'linear': {
-      const beta = target.beta ?? Random.stream(model.seed, 'teacher/beta').fillNormal(new Float64Array(model.dimension), 1 / Math.sqrt(model.dimension));
+      const beta = teacherBeta(model.seed, target.beta, model.dimension);
       const psi0 = covarianceTimesVector(omega0, beta);
       const psi = propagateVector(psi0, model.student, student, weights);
       return { layerCovariances, student, teacher: [], psi, sigma2: quadraticForm(omega0, beta) + noiseVariance, noiseVariance };
@@ -66,22 +69,17 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
       return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance: 0 };
     }
     case 'student': {
-      const p = omegaL.rows;
-      const theta = target.readout ?? Random.stream(model.seed, 'teacher/readout').fillNormal(new Float64Array(p), 1 / Math.sqrt(p));
-      const omegaCov: Covariance = { kind: 'dense', matrix: omegaL };
-      return {
-        layerCovariances,
-        student,
-        teacher: [],
-        psi: covarianceTimesVector(omegaCov, theta),
-        sigma2: quadraticForm(omegaCov, theta) + noiseVariance,
-        noiseVariance,
-      };
+      const p = omegaL.size;
+      const theta = teacherReadout(model.seed, target.readout, p);
+      const psi = omegaL.times(theta); // psi = Omega theta, sigma2 = theta^T Omega theta + s^2
+      let sigma2 = noiseVariance;
+      for (let i = 0; i < p; i++) sigma2 += (theta[i] as number) * (psi[i] as number);
+      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance };
     }
     case 'network': {
       const cross = teacherNetworkMoments(model, target.layers, weights, omega0, student);
       const k = target.layers[target.layers.length - 1]?.width ?? model.dimension;
-      const theta = target.readout ?? Random.stream(model.seed, 'teacher/readout').fillNormal(new Float64Array(k), 1 / Math.sqrt(k));
+      const theta = teacherReadout(model.seed, target.readout, k);
       return {
         layerCovariances,
         student,
@@ -132,7 +130,7 @@ function teacherNetworkMoments(
   for (const layer of teacherLayers) {
     const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), psiCov);
     teacher.push(lin);
-    psiCov = { kind: 'dense', matrix: omega };
+    psiCov = { kind: 'dense', matrix: omega.matrix() };
   }
 
   // Phi_0 = Omega_0, kept in its cheap form until the first product.

@@ -4,8 +4,7 @@
  * Also checks that the joint moment matrix [[Omega, psi], [psi^T, sigma2]] is positive
  * semi-definite; otherwise the formula is meaningless (theory.md section 2).
  */
-import type { Matrix } from '../linalg/matrix';
-import { symmetricEigenvalues } from '../linalg/eigen';
+import type { LayerCovariance } from './layerCovariance';
 import type { RiskInputs } from '../risk/testError';
 
 export interface SpectrumSummary {
@@ -38,11 +37,10 @@ export function summarize(values: Float64Array): SpectrumSummary {
   return { min, max, mean: sum / values.length };
 }
 
-export function featureSpectrum(omega: Matrix, psi: Float64Array, sigma2: number, noiseVariance: number): FeatureSpectrum {
-  const { values, projections, converged } = symmetricEigenvalues(omega, [psi]);
+export function featureSpectrum(omega: LayerCovariance, psi: Float64Array, sigma2: number, noiseVariance: number): FeatureSpectrum {
+  const { values, projections2, converged } = omega.spectrum([psi]);
   if (!converged) return { ok: false, reason: 'the eigendecomposition of the feature covariance did not converge' };
-  const projection = projections[0] as Float64Array;
-  const psiTilde2 = projection.map((v) => v * v);
+  const psiTilde2 = projections2[0] as Float64Array;
   const summary = summarize(values);
   const scale = Math.max(Math.abs(summary.max), Math.abs(summary.min));
   if (summary.min < -PSD_TOLERANCE * scale) {

@@ -1,0 +1,132 @@
+/**
+ * Omega_l of one layer, kept in the form that makes its spectrum cheapest.
+ *
+ * With the average linearisation Omega_l = a W Omega_{l-1} W^T + b I (a = kappa1^2,
+ * b = kappaStar2). When the layer widens (width k > fan-in m), W Omega_{l-1} W^T = A A^T with
+ * A = W L, L L^T = Omega_{l-1} (Cholesky), has rank at most m: its non-zero eigenvalues are those of
+ * the m x m matrix A^T A, and Omega_l has the eigenvalue b with multiplicity k - m
+ * (engineering.md: the low-rank shortcut for widening layers). For a vector psi, the projections on
+ * the eigenvectors u_i = A v_i / sqrt(mu_i) are (v_i . A^T psi) / sqrt(mu_i), and the degenerate
+ * eigenspace of b receives the rest of |psi|^2. The risk formula only needs sums over eigenvalues,
+ * so giving that whole remainder to one copy of b is exact.
+ */
+import { choleskyFactor } from '../linalg/cholesky';
+import { symmetricEigenvalues } from '../linalg/eigen';
+import type { Matrix } from '../linalg/matrix';
+import { matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
+import { congruenceWith, covarianceTimesVector } from './covariance';
+import type { Covariance } from './types';
+
+export interface LayerFactors {
+  w: Matrix;
+  inner: Covariance;
+  a: number;
+  b: number;
+}
+
+export interface LayerSpectrum {
+  /** Eigenvalues, ascending. */
+  values: Float64Array;
+  /** Squared projections of each requested vector, aligned with values. */
+  projections2: Float64Array[];
+  converged: boolean;
+}
+
+export class LayerCovariance {
+  private dense: Matrix | undefined;
+
+  private constructor(
+    readonly size: number,
+    dense: Matrix | undefined,
+    readonly factors: LayerFactors | undefined,
+  ) {
+    this.dense = dense;
+  }
+
+  /** A formed matrix; `factors`, when known, still enable the widening shortcut for its spectrum. */
+  static dense(matrix: Matrix, factors?: LayerFactors): LayerCovariance {
+    return new LayerCovariance(matrix.rows, matrix, factors);
+  }
+
+  /** a W inner W^T + b I, formed only if someone asks for the matrix. */
+  static factored(factors: LayerFactors): LayerCovariance {
+    return new LayerCovariance(factors.w.rows, undefined, factors);
+  }
+
+  /** The dense matrix (formed on first use for a factored layer). */
+  matrix(): Matrix {
+    if (!this.dense) {
+      const { w, inner, a, b } = this.factors as LayerFactors;
+      const m = congruenceWith(w, inner);
+      const k = m.rows;
+      for (let i = 0; i < m.data.length; i++) m.data[i] = a * (m.data[i] as number);
+      for (let i = 0; i < k; i++) m.data[i * k + i] = (m.data[i * k + i] as number) + b;
+      this.dense = m;
+    }
+    return this.dense;
+  }
+
+  /** Omega v without forming Omega. */
+  times(v: Float64Array): Float64Array {
+    if (this.dense || !this.factors) return matVec(this.matrix(), v);
+    // a W (C (W^T v)) + b v: three O(k m) products instead of a k x k matrix.
+    const { w, inner, a, b } = this.factors;
+    const out = matVec(w, covarianceTimesVector(inner, transposeMatVec(w, v)));
+    for (let i = 0; i < out.length; i++) out[i] = a * (out[i] as number) + b * (v[i] as number);
+    return out;
+  }
+
+  spectrum(vectors: readonly Float64Array[] = []): LayerSpectrum {
+    const f = this.factors;
+    if (f && f.w.rows > f.w.cols) {
+      const shortcut = widenedSpectrum(f, vectors);
+      if (shortcut) return shortcut;
+    }
+    const { values, projections, converged } = symmetricEigenvalues(this.matrix(), vectors);
+    return { values, projections2: projections.map((p) => p.map((x) => x * x)), converged };
+  }
+}
+
+/** Returns undefined when Omega_{l-1} is not positive definite (no Cholesky factor): the caller diagonalises Omega_l itself. */
+function widenedSpectrum({ w, inner, a, b }: LayerFactors, vectors: readonly Float64Array[]): LayerSpectrum | undefined {
+  const k = w.rows;
+  const m = w.cols;
+  let factorA: Matrix;
+  if (inner.kind === 'identity') factorA = w;
+  else if (inner.kind === 'diagonal') factorA = scaleColumns(w, inner.values.map(Math.sqrt));
+  else {
+    const l = choleskyFactor(inner.matrix);
+    if (!l) return undefined;
+    factorA = multiply(w, l);
+  }
+  const gramSmall = transposeGram(factorA); // A^T A, m x m
+  const reduced = vectors.map((v) => transposeMatVec(factorA, v)); // A^T psi
+  const small = symmetricEigenvalues(gramSmall, reduced);
+  const mu = small.values;
+  let muMax = 0;
+  for (const x of mu) muMax = Math.max(muMax, Math.abs(x));
+  // Directions with mu ~ 0 belong to the eigenvalue b, like the k - m missing ones.
+  const zeroTolerance = 1e-12 * muMax;
+
+  const values = new Float64Array(k).fill(b);
+  const offset = k - m;
+  for (let i = 0; i < m; i++) values[offset + i] = a * Math.max(mu[i] as number, 0) + b;
+  const projections2 = vectors.map((v, j) => {
+    const proj = small.projections[j] as Float64Array;
+    const out = new Float64Array(k);
+    let explained = 0;
+    for (let i = 0; i < m; i++) {
+      const mi = mu[i] as number;
+      if (mi > zeroTolerance) {
+        const q = ((proj[i] as number) * (proj[i] as number)) / mi;
+        out[offset + i] = q;
+        explained += q;
+      }
+    }
+    let norm2 = 0;
+    for (const x of v) norm2 += x * x;
+    out[0] = Math.max(0, norm2 - explained);
+    return out;
+  });
+  return { values, projections2, converged: small.converged };
+}
