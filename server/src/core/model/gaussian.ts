@@ -88,6 +88,7 @@ function coefficients(
 
 /** asin(t) - t for 0 <= t <= 1 given t = 2 s2 / (1 + 2 s2), without cancellation at small t. */
 function asinMinusT(s2: number, t: number): number {
+  if (t === 0) return 0;
   if (t < 0.5) {
     // sum_{k>=1} a_k t^(2k+1) / (2k+1), a_k = (2k)! / (4^k k!^2)
     const t2 = t * t;
@@ -162,6 +163,8 @@ function closedFormCoefficients(act: Activation, r: number, s: number): HermiteC
   }
 }
 
+const ODD: ReadonlySet<ActivationName> = new Set<ActivationName>(['tanh', 'erf', 'sign', 'linear', 'sin']);
+
 let values = new Float64Array(512);
 const ruleBuilder = new NormalRuleBuilder();
 
@@ -201,6 +204,9 @@ function quadratureCoefficients(act: Activation, r: number, s: number): HermiteC
     m2 += weights[i] * f * f;
   }
   // kappa0 = offset + m0; m1 = E[Z sigma] = sqrt(r) kappa1 (the offset adds sum w z = 0).
+  // The rule is symmetric, so for an odd sigma m0 is rounding only: make it exactly 0, as
+  // theory.md section 4 has it (centring changes nothing for odd activations).
+  if (ODD.has(act.name)) m0 = 0;
   let centred = 0;
   let residual = 0;
   for (let i = 0; i < length; i++) {
@@ -333,6 +339,9 @@ function smoothedSharpness(name: ActivationName, slope: number, v: number): numb
   }
 }
 
+/** Distance from |rho| = 1 (8 units in the last place) below which the pair is fully correlated. */
+const RHO_SNAP = 8 * Number.EPSILON / 2;
+
 const outerBuilder = new NormalRuleBuilder();
 const innerBuilder = new NormalRuleBuilder();
 
@@ -350,14 +359,16 @@ function outerRule(sharpness: number, frequency: number): NormalRule {
  * relu, sign, erf, sin and gelu (the roles of a and b are swapped when only a has one), otherwise
  * by quadrature split at sigma_b's step; the outer expectation over Z1 uses the composite rule
  * split at 0, graded for the sharper of sigma_a and the smoothed sigma_b. |rho| = 1 (a layer
- * shared with the teacher) reduces to a one-dimensional integral. linear-anything uses Stein's
+ * shared with the teacher; also |rho| within 8 ulps of 1) reduces to a one-dimensional integral. linear-anything uses Stein's
  * lemma: E[g N sigma_b(M)] = g c kappa1_b.
  */
 export function centredCrossMoment(a: Activation, b: Activation, ra: number, rb: number, c: number): number {
   checkVariance(ra, 'variance ra');
   checkVariance(rb, 'variance rb');
   if (typeof c !== 'number' || !Number.isFinite(c)) throw new Error(`covariance must be finite, got ${String(c)}`);
-  const bound = Math.sqrt(ra) * Math.sqrt(rb);
+  // sqrt(ra rb) is exact for ra = rb (no over- or underflow), so c = r gives rho = 1 exactly.
+  const product = ra * rb;
+  const bound = product > 1e-300 && product < 1e300 ? Math.sqrt(product) : Math.sqrt(ra) * Math.sqrt(rb);
   if (Math.abs(c) > bound * (1 + 1e-9)) {
     throw new Error(`covariance ${c} exceeds sqrt(ra rb) = ${bound}: not a valid Gaussian pair`);
   }
@@ -366,7 +377,11 @@ export function centredCrossMoment(a: Activation, b: Activation, ra: number, rb:
   if (a.name === 'linear') return a.gain * c * hermiteCoefficients(b, rb).kappa1;
   if (b.name === 'linear') return b.gain * c * hermiteCoefficients(a, ra).kappa1;
 
-  const rho = Math.max(-1, Math.min(1, c / bound));
+  // |rho| within a few rounding errors of 1 is a fully correlated pair (a shared layer whose c and
+  // r were summed in different orders). Snapping matters for sign, whose cross moment
+  // (2/pi) asin(rho) moves by sqrt(1 - rho): 1e-8 for 1 - rho = 1e-16.
+  let rho = c / bound;
+  if (Math.abs(rho) >= 1 - RHO_SNAP) rho = rho > 0 ? 1 : -1;
   const kappa0a = hermiteCoefficients(a, ra).kappa0;
   const kappa0b = hermiteCoefficients(b, rb).kappa0;
   if (rho === 1 || rho === -1) return fullyCorrelated(a, b, ra, rb, rho, kappa0a, kappa0b);

@@ -99,7 +99,7 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
     gain[i] = c.kappa1;
     variances[i] = r;
     centring[i] = c.kappa0;
-    variance[i] = c.secondMoment - c.kappa0 * c.kappa0;
+    variance[i] = c.centredSecondMoment;
     sumK0 += c.kappa0;
     sumK1 += c.kappa1;
     sumStar2 += c.kappaStar2;
