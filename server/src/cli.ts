@@ -1,21 +1,27 @@
 /**
- * `rainbow predict | validate | schema`: a thin adapter that reads files, runs the engine and
+ * `rainbow predict | simulate | validate | schema`: a thin adapter that reads files, runs the engine and
  * prints. Problems go to stderr as `file:line:column: severity [code] message`; exit codes:
  * 0 success, 1 problems in the spec or its results, 2 wrong usage.
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { predict } from './core/prediction';
+import { predict, type Progress } from './core/prediction';
+import { simulate, type SimulationProgress } from './core/simulation/pipeline';
 import { formatProblem, type Problem } from './core/problems';
 import { loadExperiment } from './core/spec/load';
 import { rainbowSchema } from './core/spec/schema.generated';
-import { predictionJson, predictionTables } from './cli/report';
+import { predictionJson, predictionTables, simulationJson, simulationTables } from './cli/report';
 import { nodeHost } from './nodeHost';
 
 const USAGE = `usage:
   rainbow predict SPEC.rainbow.json [--json] [--eigenvalues]
       predicted test, generalisation and training error of ridge regression on the
       network's features (tables, or the JSON of the format's output contract)
+  rainbow simulate SPEC.rainbow.json [--json] [--repeats R] [--exact-test] [--timings]
+      Monte-Carlo check of the prediction at the spec's "simulate" sizes: ridge fits on
+      simulated data through the same network, mean and spread over R repetitions
+      (--repeats overrides the spec; --exact-test uses the exact expected test error where
+      it is known: data rows, or linear networks; --timings adds time per stage)
   rainbow validate SPEC.rainbow.json...
       check specs (syntax, schema, files, references) without computing
   rainbow schema
@@ -25,11 +31,14 @@ const USAGE = `usage:
 interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** A transient status line (overwritten by the next one); absent when nobody watches. */
+  status?: (s: string) => void;
 }
 
 const stdio: Io = {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+  ...(process.stderr.isTTY ? { status: (s: string) => process.stderr.write(`\r\x1b[K${s}`) } : {}),
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
@@ -53,6 +62,11 @@ function run(argv: string[], io: Io): number {
       const bad = unknownFlag(['--json', '--eigenvalues']);
       if (bad || files.length !== 1) return usage(io, bad ? `unknown option ${bad}` : 'predict takes one spec file');
       return predictCommand(files[0] as string, flags.has('--json'), flags.has('--eigenvalues'), io);
+    }
+    case 'simulate': {
+      const parsed = simulateArguments(rest);
+      if (typeof parsed === 'string') return usage(io, parsed);
+      return simulateCommand(parsed, io);
     }
     case 'validate': {
       const bad = unknownFlag([]);
@@ -107,6 +121,68 @@ function predictCommand(file: string, json: boolean, eigenvalues: boolean, io: I
   if (outcome.result) io.out(json ? JSON.stringify(predictionJson(outcome.result, eigenvalues), null, 2) : predictionTables(outcome.result));
   else if (!failed) io.err(`${displayPath(spec.path)}: a network file has nothing to predict; run predict on an experiment that uses it`);
   return failed || !outcome.result ? 1 : 0;
+}
+
+interface SimulateArguments {
+  file: string;
+  json: boolean;
+  repeats: number | undefined;
+  exactTest: boolean;
+  timings: boolean;
+}
+
+/** The arguments of `simulate`, or what is wrong with them. */
+function simulateArguments(args: string[]): SimulateArguments | string {
+  const files: string[] = [];
+  const parsed: Omit<SimulateArguments, 'file'> = { json: false, repeats: undefined, exactTest: false, timings: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--json') parsed.json = true;
+    else if (arg === '--exact-test') parsed.exactTest = true;
+    else if (arg === '--timings') parsed.timings = true;
+    else if (arg === '--repeats' || arg.startsWith('--repeats=')) {
+      const value = arg === '--repeats' ? args[++i] : arg.slice('--repeats='.length);
+      const r = Number(value);
+      if (value === undefined || !Number.isInteger(r) || r < 1 || r > 1000) return `--repeats takes an integer from 1 to 1000${value === undefined ? '' : `, got "${value}"`}`;
+      parsed.repeats = r;
+    } else if (arg.startsWith('--')) return `unknown option ${arg}`;
+    else files.push(arg);
+  }
+  if (files.length !== 1) return 'simulate takes one spec file';
+  return { file: files[0] as string, ...parsed };
+}
+
+function simulateCommand(args: SimulateArguments, io: Io): number {
+  const spec = readSpec(args.file, io);
+  if (!spec) return 1;
+  const status = io.status;
+  const onProgress = status && ((p: Progress | SimulationProgress): void => status('completed' in p ? `${p.message} (${p.completed}/${p.total})` : p.message));
+  const outcome = simulate(
+    spec.text,
+    spec.path,
+    nodeHost,
+    {
+      ...(args.repeats === undefined ? {} : { repeats: args.repeats }),
+      testEvaluation: args.exactTest ? 'population' : 'samples',
+      ...(args.timings ? { clock: () => performance.now() } : {}),
+    },
+    onProgress,
+  );
+  io.status?.('');
+  printProblems(outcome.problems, io);
+  const failed = outcome.problems.some((p) => p.severity === 'error');
+  const result = outcome.result;
+  if (result && result.simulation.length > 0) {
+    io.out(args.json ? JSON.stringify(simulationJson(result, args.timings), null, 2) : simulationTables(result));
+    const t = result.simulationTimings;
+    if (args.timings && t && !args.json) {
+      const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+      io.err(`time: setup ${seconds(t.setup)}, features ${seconds(t.features)}, Gram/kernel ${seconds(t.gram)}, factorisation ${seconds(t.factorisation)}, test evaluation ${seconds(t.evaluation)}` + (t.population > 0 ? `, population moments ${seconds(t.population)}` : ''));
+    }
+  } else if (!result && !failed) {
+    io.err(`${displayPath(spec.path)}: a network file has nothing to simulate; run simulate on an experiment that uses it`);
+  }
+  return failed || !result || result.simulation.length === 0 ? 1 : 0;
 }
 
 function validateCommand(file: string, io: Io): number {

@@ -1,7 +1,9 @@
 /**
- * What `rainbow predict` prints: the JSON of spec-format.md (`--json`) or readable tables.
+ * What `rainbow predict` and `rainbow simulate` print: the JSON of spec-format.md (`--json`) or
+ * readable tables.
  */
 import type { PredictionResult } from '../core/prediction';
+import type { SimulationResult } from '../core/simulation/pipeline';
 import { formatNumber as f, table } from './table';
 
 /** The output contract of spec-format.md, plus documented extra fields; eigenvalues only on request. */
@@ -63,6 +65,58 @@ export function predictionTables(result: PredictionResult): string {
         f(p.trainError),
         f(p.effectiveRegularization),
       ]),
+    ),
+  );
+  return out.join('\n');
+}
+
+/** The prediction JSON plus the `simulation` array; stage timings only on request. */
+export function simulationJson(result: SimulationResult, withTimings: boolean): unknown {
+  const { simulationTimings, ...rest } = result;
+  const json = predictionJson(rest, false) as Record<string, unknown>;
+  return withTimings && simulationTimings ? { ...json, simulationTimings } : json;
+}
+
+/**
+ * The prediction's tables, then theory beside simulation per (n, lambda): the simulated mean with
+ * its standard error std / sqrt(R), and z = (simulated - predicted) / standard error.
+ */
+export function simulationTables(result: SimulationResult): string {
+  const out = [predictionTables(result), ''];
+  const points = result.simulation;
+  const first = points[0];
+  if (!first) return out.join('\n');
+  const sweep = result.sweep;
+  const evaluation =
+    first.testEvaluation === 'population'
+      ? 'test error: exact expectation over the test distribution'
+      : `test error on ${first.testSamples ?? 0} fresh samples per repetition`;
+  const inputs =
+    first.inputs === 'gaussian' ? 'Gaussian inputs' : first.inputs === 'rows-without-replacement' ? 'data rows drawn without replacement' : 'data rows drawn with replacement';
+  out.push(`Monte-Carlo simulation: ${first.repeats} repetitions, ${inputs}, ${evaluation}; mean +- standard error`);
+  out.push('');
+  const se = (std: number | null, r: number): number | null => (std === null ? null : std / Math.sqrt(r));
+  const withError = (mean: number | null, std: number | null, r: number): string => {
+    const e = se(std, r);
+    return e === null ? f(mean, 4) : `${f(mean, 4)} +- ${f(e, 2)}`;
+  };
+  out.push(
+    table(
+      [...(sweep ? [sweep.parameter] : []), 'n', result.optimalLambda ? 'optimal lambda' : 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
+      points.map((p) => {
+        const e = se(p.testErrorStd, p.repeats);
+        const z = p.testError !== null && p.predictedTestError !== null && e !== null && e > 0 ? (p.testError - p.predictedTestError) / e : null;
+        return [
+          ...(sweep ? [f(p.sweepValue)] : []),
+          String(p.n),
+          f(p.lambda),
+          f(p.predictedTestError, 4),
+          withError(p.testError, p.testErrorStd, p.repeats),
+          z === null ? '—' : z.toFixed(1),
+          f(p.predictedTrainError, 4),
+          withError(p.trainError, p.trainErrorStd, p.repeats),
+        ];
+      }),
     ),
   );
   return out.join('\n');

@@ -7,10 +7,10 @@
  * i.i.d. normals, and a dense Omega0 costs one square root per run instead of a d x d product per
  * block. For the identity nothing is folded; a diagonal Omega0 scales columns.
  *
- * Data specs (input covariance given by samples X, N x d) draw rows of X. Rows are taken without
- * replacement when the largest training set plus the test set fits in the data (train and test
- * disjoint, like a held-out split), and otherwise i.i.d. with replacement, that is from the
- * empirical distribution whose moments Omega0 = X^T X / N the theory uses (theory.md section 5).
+ * Data specs (input covariance given by samples X, N x d) draw rows of X, by default i.i.d. with
+ * replacement: from the empirical distribution whose moments Omega0 = X^T X / N the prediction
+ * uses (theory.md section 5). On request, without replacement (disjoint training and test rows, a
+ * held-out split); see SimulationOptions.dataSampling in run.ts for why that is not the default.
  */
 import { psdSquareRoot } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';

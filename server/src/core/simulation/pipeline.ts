@@ -84,7 +84,7 @@ export function* simulationSteps(
       for (const point of step.value.points) result.simulation.push({ ...point, ...tag });
       const timings = step.value.timings;
       if (timings) {
-        const sum = (result.simulationTimings ??= { features: 0, gram: 0, factorisation: 0, evaluation: 0, population: 0 });
+        const sum = (result.simulationTimings ??= { setup: 0, features: 0, gram: 0, factorisation: 0, evaluation: 0, population: 0 });
         for (const key of Object.keys(timings) as (keyof SimulationTimings)[]) sum[key] += timings[key];
       }
     } catch (error) {

@@ -4,11 +4,17 @@
  *     w = (F^T F + lambda I)^-1 F^T y = F^T (F F^T + lambda I)^-1 y.
  *
  * The smaller side is factored: the p x p Gram matrix G = F^T F when n >= p ("primal"), the n x n
- * kernel K = F F^T when n < p ("dual"). Either one eigendecomposition serves every lambda
- * (w = U diag(1/(g + lambda)) U^T F^T y), or one Cholesky factorisation per lambda; with few
- * penalties the Cholesky route is cheaper (measured: a full eigendecomposition with vectors costs
- * about 13 Cholesky factorisations at size 1000), so `auto` takes it for up to
- * CHOLESKY_MAX_PENALTIES penalties, and falls back to the eigendecomposition if a factorisation
+ * kernel K = F F^T when n < p ("dual"). Either one factorisation serves every lambda, or there is
+ * one per lambda:
+ *  - "tridiagonal": the Householder reduction G = Z T Z^T (the first, dominant half of an
+ *    eigendecomposition, householder.ts) serves all penalties, since
+ *    (G + lambda I)^-1 b = Z (T + lambda I)^-1 Z^T b costs O(m^2) per lambda on top of it (a
+ *    tridiagonal solve and two passes of reflectors). Eigenvectors are never formed; they would
+ *    cost several times the reduction;
+ *  - "cholesky": one factorisation of G + lambda I per lambda.
+ * Measured at sizes 500 and 1000, the reduction costs two to three Cholesky factorisations (the
+ * two break even at three penalties), so `auto` uses Cholesky for up to CHOLESKY_MAX_PENALTIES
+ * penalties and the reduction beyond, and falls back to the reduction if a Cholesky factorisation
  * fails (a penalty below rounding on a singular Gram matrix).
  *
  * Training error = (1/n) |y - F w|^2. In the dual form the residual is exactly lambda alpha with
@@ -16,15 +22,15 @@
  * form it is computed from F w directly.
  */
 import { choleskyFactor, choleskySolve } from '../linalg/cholesky';
-import { symmetricEigen } from '../linalg/eigen';
+import { applyReflectors, tridiagonalise } from '../linalg/householder';
 import type { Matrix } from '../linalg/matrix';
 import { zeros } from '../linalg/matrix';
 import { addDiagonal, gram, multiply, transposeGram, transposeMatVec, transposeMultiply } from '../linalg/products';
 
-export type RidgeMethod = 'auto' | 'eigen' | 'cholesky';
+export type RidgeMethod = 'auto' | 'tridiagonal' | 'cholesky';
 
 /** Up to this many penalties per training set, `auto` factors G + lambda I once per lambda. */
-export const CHOLESKY_MAX_PENALTIES = 8;
+export const CHOLESKY_MAX_PENALTIES = 2;
 
 export interface RidgeFits {
   /** p x L: column k is the readout w for lambdas[k]. */
@@ -33,7 +39,7 @@ export interface RidgeFits {
   trainErrors: Float64Array;
   form: 'primal' | 'dual';
   /** The factorisation actually used (after any fallback). */
-  method: 'eigen' | 'cholesky';
+  method: 'tridiagonal' | 'cholesky';
 }
 
 /** Fits for training features f (n x p) and labels y; builds G or K itself (tests, one-off fits). */
@@ -45,7 +51,7 @@ export function fitRidge(f: Matrix, y: Float64Array, lambdas: readonly number[],
 export function primalRidge(f: Matrix, y: Float64Array, g: Matrix, b: Float64Array, lambdas: readonly number[], method: RidgeMethod = 'auto'): RidgeFits {
   const p = g.rows;
   const count = lambdas.length;
-  let used: 'eigen' | 'cholesky' = chooseMethod(method, count);
+  let used = chooseMethod(method, count);
   let weights: Matrix | undefined;
   if (used === 'cholesky') {
     weights = zeros(p, count);
@@ -56,8 +62,8 @@ export function primalRidge(f: Matrix, y: Float64Array, g: Matrix, b: Float64Arr
     }
   }
   if (!weights) {
-    used = 'eigen';
-    weights = spectralSolve(g, b, lambdas); // w = U diag(1/(g_i + lambda)) U^T b
+    used = 'tridiagonal';
+    weights = shiftedSolves(g, b, lambdas);
   }
   // Residuals y - F W for all penalties at once (n x L product).
   const fitted = multiply(f, weights);
@@ -79,7 +85,7 @@ export function primalRidge(f: Matrix, y: Float64Array, g: Matrix, b: Float64Arr
 export function dualRidge(f: Matrix, y: Float64Array, kernel: Matrix, lambdas: readonly number[], method: RidgeMethod = 'auto'): RidgeFits {
   const n = kernel.rows;
   const count = lambdas.length;
-  let used: 'eigen' | 'cholesky' = chooseMethod(method, count);
+  let used = chooseMethod(method, count);
   let alphas: Matrix | undefined;
   if (used === 'cholesky') {
     alphas = zeros(n, count);
@@ -90,8 +96,8 @@ export function dualRidge(f: Matrix, y: Float64Array, kernel: Matrix, lambdas: r
     }
   }
   if (!alphas) {
-    used = 'eigen';
-    alphas = spectralSolve(kernel, y, lambdas);
+    used = 'tridiagonal';
+    alphas = shiftedSolves(kernel, y, lambdas);
   }
   // The training residual is y - K alpha = lambda alpha.
   const trainErrors = new Float64Array(count);
@@ -106,28 +112,88 @@ export function dualRidge(f: Matrix, y: Float64Array, kernel: Matrix, lambdas: r
   return { weights: transposeMultiply(f, alphas), trainErrors, form: 'dual', method: used };
 }
 
-function chooseMethod(method: RidgeMethod, penalties: number): 'eigen' | 'cholesky' {
+function chooseMethod(method: RidgeMethod, penalties: number): 'tridiagonal' | 'cholesky' {
   if (method !== 'auto') return method;
-  return penalties <= CHOLESKY_MAX_PENALTIES ? 'cholesky' : 'eigen';
+  return penalties <= CHOLESKY_MAX_PENALTIES ? 'cholesky' : 'tridiagonal';
 }
 
 /**
- * Columns (A + lambda_k I)^-1 v for symmetric PSD A, from one eigendecomposition A = U diag(a) U^T.
- * Eigenvalues below zero by rounding are clipped (A is a Gram matrix). A non-converged
- * decomposition gives NaN columns, reported as failed points rather than wrong numbers.
+ * Columns (A + lambda_k I)^-1 v for symmetric positive semi-definite A (lower triangle read), from
+ * one reduction A = Z T Z^T: c = Z^T v, x_k = (T + lambda_k I)^-1 c, result Z x_k. A shifted
+ * matrix that is not numerically positive definite (a penalty below rounding) gives a NaN column,
+ * reported as a failed point rather than a wrong number.
  */
-function spectralSolve(a: Matrix, v: Float64Array, lambdas: readonly number[]): Matrix {
+function shiftedSolves(a: Matrix, v: Float64Array, lambdas: readonly number[]): Matrix {
   const m = a.rows;
   const count = lambdas.length;
-  const { values, vectors, converged } = symmetricEigen(a);
-  const c = transposeMatVec(vectors, v); // U^T v
-  const scaled = zeros(m, count);
-  for (let i = 0; i < m; i++) {
-    const ai = Math.max(0, values[i] as number);
-    const ci = c[i] as number;
-    for (let k = 0; k < count; k++) scaled.data[i * count + k] = converged ? ci / (ai + (lambdas[k] as number)) : NaN;
+  const w = Float64Array.from(a.data);
+  const d = new Float64Array(m);
+  const e = new Float64Array(m);
+  const h = new Float64Array(m);
+  tridiagonalise(w, m, d, e, h, new Float64Array(m), new Float64Array(m));
+  const c = Float64Array.from(v);
+  applyReflectors(w, m, h, c, 1, new Float64Array(1)); // c = Z^T v
+  const out = zeros(m, count);
+  const x = new Float64Array(m);
+  const pivots = new Float64Array(m);
+  for (let k = 0; k < count; k++) {
+    if (!shiftedTridiagonalSolve(d, e, lambdas[k] as number, c, x, pivots)) x.fill(NaN);
+    for (let i = 0; i < m; i++) out.data[i * count + k] = x[i] as number;
   }
-  return multiply(vectors, scaled);
+  applyReflectorsBackward(w, m, h, out.data, count);
+  return out;
+}
+
+/**
+ * x = (T + lambda I)^-1 c for the symmetric tridiagonal T with diagonal d and e[i] coupling i-1
+ * and i, by T + lambda I = L D L^T (L unit lower bidiagonal; stable without pivoting for a
+ * positive definite matrix). False if a pivot is not positive. `pivots` is scratch of length m.
+ */
+function shiftedTridiagonalSolve(d: Float64Array, e: Float64Array, lambda: number, c: Float64Array, x: Float64Array, pivots: Float64Array): boolean {
+  const m = d.length;
+  if (m === 0) return true;
+  // Forward: pivots D_i into `pivots`, y = L^-1 c into x.
+  let pivot = (d[0] as number) + lambda;
+  if (!(pivot > 0)) return false;
+  x[0] = c[0] as number;
+  pivots[0] = pivot;
+  for (let i = 1; i < m; i++) {
+    const ei = e[i] as number;
+    const li = ei / pivot;
+    pivot = (d[i] as number) + lambda - li * ei;
+    if (!(pivot > 0)) return false;
+    x[i] = (c[i] as number) - li * (x[i - 1] as number);
+    pivots[i] = pivot;
+  }
+  // Back substitution: x_i = y_i / D_i - (e_{i+1} / D_i) x_{i+1}, with L's entries e_{i+1} / D_i.
+  x[m - 1] = (x[m - 1] as number) / (pivots[m - 1] as number);
+  for (let i = m - 2; i >= 0; i--) x[i] = ((x[i] as number) - (e[i + 1] as number) * (x[i + 1] as number)) / (pivots[i] as number);
+  return true;
+}
+
+/**
+ * r <- Z r = P_{n-1} ... P_2 r for r n x q row-major: the reflectors of tridiagonalise (row i of w
+ * holds u_i in entries 0..i-1, P_i = I - u_i u_i^T / h[i]) in the reverse of applyReflectors' order.
+ */
+function applyReflectorsBackward(w: Float64Array, n: number, h: Float64Array, r: Float64Array, q: number): void {
+  const s = new Float64Array(q);
+  for (let i = 2; i < n; i++) {
+    const hh = h[i] as number;
+    if (hh === 0) continue;
+    const row = i * n;
+    s.fill(0);
+    for (let j = 0; j < i; j++) {
+      const uj = w[row + j] as number;
+      const rj = j * q;
+      for (let k = 0; k < q; k++) s[k] = (s[k] as number) + uj * (r[rj + k] as number);
+    }
+    for (let k = 0; k < q; k++) s[k] = (s[k] as number) / hh;
+    for (let j = 0; j < i; j++) {
+      const uj = w[row + j] as number;
+      const rj = j * q;
+      for (let k = 0; k < q; k++) r[rj + k] = (r[rj + k] as number) - uj * (s[k] as number);
+    }
+  }
 }
 
 function setColumn(m: Matrix, k: number, v: Float64Array): void {

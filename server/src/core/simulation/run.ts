@@ -45,6 +45,16 @@ export interface SimulationOptions {
   testEvaluation?: 'samples' | 'population';
   /** Bound on the numbers held at once (default MAX_SIMULATION_DOUBLES). */
   maxDoubles?: number;
+  /**
+   * Data specs: 'with-replacement' (default) draws training and test rows i.i.d. from the rows,
+   * that is from the empirical distribution whose moments the prediction uses (theory.md
+   * section 5), so simulation and prediction describe the same population. 'without-replacement'
+   * draws disjoint training and test rows (a held-out split, as on real data); its test error
+   * exceeds the prediction by about (n/N)(testError - trainError), because a fresh draw from the
+   * empirical distribution hits a training row with probability n/N. Falls back to
+   * with-replacement when the rows do not suffice.
+   */
+  dataSampling?: 'with-replacement' | 'without-replacement';
   ridgeMethod?: RidgeMethod;
   blockRows?: number;
   /** Milliseconds clock injected by the caller (the engine never reads the time itself); enables timings. */
@@ -76,6 +86,8 @@ export interface SimulationPoint {
 
 /** Milliseconds per stage, when a clock was given. */
 export interface SimulationTimings {
+  /** Square root of the input covariance, folded weights, the prediction at the simulated sizes. */
+  setup: number;
   /** Inputs, forward passes and labels of training and test samples. */
   features: number;
   /** Gram matrices F^T F and kernels F F^T. */
@@ -111,7 +123,7 @@ export function simulationFootprint(model: ExperimentModel, testEvaluation: 'sam
   const test = testEvaluation === 'samples' ? plan.testSamples : 0;
   const side = Math.min(nMax, p);
   // Training and test features, and about four side x side matrices (Gram or kernel, its shifted
-  // copy, factor or eigenvectors, product scratch), plus one block of each layer.
+  // copy, its factor or reduction, product scratch), plus one block of each layer.
   const doubles = (nMax + test) * p + 4 * side * side + 3 * BLOCK_ROWS * widest;
   return { doubles, n: nMax };
 }
@@ -143,7 +155,7 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
   const method = options.ridgeMethod ?? 'auto';
   const blockRows = options.blockRows ?? BLOCK_ROWS;
   const clock = options.clock;
-  const timings: SimulationTimings = { features: 0, gram: 0, factorisation: 0, evaluation: 0, population: 0 };
+  const timings: SimulationTimings = { setup: 0, features: 0, gram: 0, factorisation: 0, evaluation: 0, population: 0 };
   let last = clock?.() ?? 0;
   const lap = (stage: keyof SimulationTimings): void => {
     if (!clock) return;
@@ -168,6 +180,7 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
     model.lambdas === 'optimal' ? optimalCurve(risk, ns, model.convention) : learningCurve(risk, ns, model.lambdas, model.convention);
   const perN = curve.length / ns.length;
   const pointsOf = (i: number): CurvePoint[] => curve.slice(i * perN, (i + 1) * perN);
+  lap('setup');
 
   // Test evaluation and input sampling.
   let population: PopulationMoments | undefined;
@@ -180,7 +193,8 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
   const nMax = ns[order[order.length - 1] as number] as number;
   const total = rowsData?.rows ?? 0;
   // The exact held-out error needs at least one row outside the largest training set.
-  const withoutReplacement = rowsData ? rowsWithoutReplacement(total, nMax, Math.max(testCount, 1)) : false;
+  const withoutReplacement =
+    rowsData !== undefined && options.dataSampling === 'without-replacement' && rowsWithoutReplacement(total, nMax, Math.max(testCount, 1));
   const sampling: InputSampling = !rowsData ? 'gaussian' : withoutReplacement ? 'rows-without-replacement' : 'rows-with-replacement';
   // Largest n fitted in the dual form: its kernel holds the kernels of all smaller n.
   const dualMax = Math.max(0, ...ns.filter((n) => n < p));
