@@ -1149,7 +1149,7 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
           "minimum": 1,
           "maximum": 1000,
           "default": 10,
-          "description": "Independent repetitions per (n, lambda), each with fresh weights and data (integer from 1 to 1000). Default 10.",
+          "description": "Independent repetitions per (n, lambda), each with fresh training and test data through the same weights as the prediction (integer from 1 to 1000). Default 10.",
           "examples": [
             10
           ]

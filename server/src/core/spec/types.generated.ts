@@ -318,7 +318,7 @@ export interface Simulation {
    */
   n: SimulationList | SimulationRange;
   /**
-   * Independent repetitions per (n, lambda), each with fresh weights and data (integer from 1 to 1000). Default 10.
+   * Independent repetitions per (n, lambda), each with fresh training and test data through the same weights as the prediction (integer from 1 to 1000). Default 10.
    */
   repeats?: number;
   /**
