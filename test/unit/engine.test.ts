@@ -152,3 +152,17 @@ test('spiked and gram row covariances: W^T W sees the structure', () => {
   assert.ok((sorted[1] as number) > 10 * (sorted[2] as number));
   assert.equal(result.layers.length, 2);
 });
+
+test('"optimal" beside fixed penalties: one point per choice in the listed order, the optimum below the others', () => {
+  const result = run({ '/spec.rainbow.json': experimentText({ ridge: { lambda: [0.001, 'optimal', 10], convention: 'mean' }, samples: { n: [20, 80, 400] } }) });
+  assert.equal(result.optimalLambda, true);
+  assert.equal(result.points.length, 9);
+  for (let i = 0; i < 3; i++) {
+    const [low, best, high] = result.points.slice(3 * i, 3 * i + 3);
+    assert.ok(low && best && high);
+    assert.deepEqual([low.lambda, high.lambda], [0.001, 10]);
+    assert.equal(best.optimal, true);
+    assert.equal(low.optimal, undefined);
+    assert.ok((best.testError as number) <= (low.testError as number) && (best.testError as number) <= (high.testError as number));
+  }
+});

@@ -169,3 +169,7 @@ test('a sweep parameter that points nowhere', () => {
 test('a sweep value that makes the spec invalid is reported on that value', () => {
   onlyProblem({ [SPEC]: experimentText({ sweep: { parameter: '/student/layers/0/width', values: [10, 0] } }) }, 'spec/sweep-value', /with \/student\/layers\/0\/width = 0 the spec is invalid/);
 });
+
+test('a penalty listed twice is reported on the second entry', () => {
+  onlyProblem({ [SPEC]: experimentText({ ridge: { lambda: ['optimal', 0.1, 'optimal'] } }) }, 'spec/duplicate-lambda', /"optimal" is already listed \(entry 0\)/);
+});

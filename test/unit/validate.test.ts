@@ -362,7 +362,7 @@ const cases: Case[] = [
     name: '"optimal" misspelt',
     spec: experiment((s) => s.replace('[0.01, 1]', '⟦"optimum"⟧')),
     code: 'schema/enum',
-    message: '"lambda" must be a list of numbers > 0 and <= 1e12 or "optimal" (got "optimum"; did you mean "optimal"?)',
+    message: '"lambda" must be a list (of numbers > 0 and <= 1e12 or "optimal") or "optimal" (got "optimum"; did you mean "optimal"?)',
   },
   {
     name: 'too many lambdas',

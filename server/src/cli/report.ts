@@ -52,14 +52,14 @@ export function predictionTables(result: PredictionResult): string {
   out.push('');
   out.push(`target: E[y^2] = ${f(result.target.variance)}, label-noise variance = ${f(result.target.noiseVariance)}`);
   out.push('');
-  const lambdaHeader = result.optimalLambda ? 'optimal lambda' : 'lambda';
+  const lambdaHeader = 'lambda';
   out.push(
     table(
       [...sweepColumn, 'n', lambdaHeader, 'test error', 'generalisation', 'train error', 'kappa'],
       result.points.map((p) => [
         ...sweepCell(p.sweepValue),
         String(p.n),
-        f(p.lambda) + (p.lambdaAtBracketEdge ? ' (bracket edge)' : ''),
+        f(p.lambda) + (p.optimal ? (p.lambdaAtBracketEdge ? ' (optimal, bracket edge)' : ' (optimal)') : ''),
         p.status === 'ok' ? f(p.testError) : p.status,
         f(p.generalizationError),
         f(p.trainError),
@@ -102,14 +102,14 @@ export function simulationTables(result: SimulationResult): string {
   };
   out.push(
     table(
-      [...(sweep ? [sweep.parameter] : []), 'n', result.optimalLambda ? 'optimal lambda' : 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
+      [...(sweep ? [sweep.parameter] : []), 'n', 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
       points.map((p) => {
         const e = se(p.testErrorStd, p.repeats);
         const z = p.testError !== null && p.predictedTestError !== null && e !== null && e > 0 ? (p.testError - p.predictedTestError) / e : null;
         return [
           ...(sweep ? [f(p.sweepValue)] : []),
           String(p.n),
-          f(p.lambda),
+          f(p.lambda) + (p.optimal ? ' (optimal)' : ''),
           f(p.predictedTestError, 4),
           withError(p.testError, p.testErrorStd, p.repeats),
           z === null ? '—' : z.toFixed(1),

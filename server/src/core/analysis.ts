@@ -11,7 +11,7 @@ import { realizeWeights, type WeightTable } from './model/weights';
 import { ProblemError } from './problems';
 import type { RiskInputs } from './risk/testError';
 
-export type Stage = 'load' | 'weights' | 'moments' | 'spectrum' | 'curve' | 'simulation';
+export type Stage = 'load' | 'weights' | 'moments' | 'spectrum' | 'curve' | 'optimal' | 'simulation';
 
 export interface Analysis {
   weights: WeightTable;

@@ -14,7 +14,7 @@ import { analyse, type Analysis, type Stage } from './analysis';
 import { summarize, type SpectrumSummary } from './model/spectrum';
 import type { ExperimentModel, LayerModel } from './model/types';
 import { ProblemError, type Problem } from './problems';
-import { learningCurve, optimalCurve, type CurvePoint } from './risk/learningCurve';
+import { fixedPenalties, learningCurve, mergeCurves, optimalCurve, type CurvePoint } from './risk/learningCurve';
 import { loadExperiment, type LoadedExperiment } from './spec/load';
 import type { SpecDocument } from './spec/document';
 import { placeProblem } from './spec/place';
@@ -25,6 +25,7 @@ const STAGE_MESSAGES: Record<Stage, string> = {
   moments: 'linearising layers',
   spectrum: 'diagonalising the feature covariance',
   curve: 'sweeping sample sizes and penalties',
+  optimal: 'searching the optimal penalty at each sample size',
   simulation: 'simulating',
 };
 
@@ -75,6 +76,8 @@ export interface PointReport {
   effectiveRegularization: number | null;
   /** 'ok', or why the numbers are missing. */
   status: 'ok' | 'not-converged' | 'non-finite';
+  /** Present on optimal-ridge points (lambda is then the optimal penalty at this n). */
+  optimal?: true;
   /** Optimal ridge only: the optimum lies on the edge of the searched bracket. */
   lambdaAtBracketEdge?: boolean;
   sweepValue?: number;
@@ -85,6 +88,7 @@ export interface PredictionResult {
   features: number;
   seed: number;
   convention: string;
+  /** Whether some points are at the optimal penalty (those carry `optimal: true`). */
   optimalLambda: boolean;
   sweep?: { parameter: string; values: number[] };
   layers: LayerReport[];
@@ -134,7 +138,7 @@ export function* predictionSteps(
     features: first.student[first.student.length - 1]?.width ?? 0,
     seed: first.seed,
     convention: first.convention,
-    optimalLambda: first.lambdas === 'optimal',
+    optimalLambda: first.lambdas.includes('optimal'),
     layers: [],
     teacherLayers: [],
     target: { variance: NaN, noiseVariance: NaN },
@@ -182,10 +186,13 @@ export function* predictionSteps(
       if (result.sweep) (result.targets ??= []).push({ ...target, ...tag });
 
       yield progress('curve');
-      const curve =
-        model.lambdas === 'optimal'
-          ? optimalCurve(risk, model.samples, model.convention)
-          : learningCurve(risk, model.samples, model.lambdas, model.convention);
+      const fixedPoints = learningCurve(risk, model.samples, fixedPenalties(model.lambdas), model.convention);
+      let optimalPoints: CurvePoint[] = [];
+      if (model.lambdas.includes('optimal')) {
+        yield progress('optimal');
+        optimalPoints = optimalCurve(risk, model.samples, model.convention);
+      }
+      const curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
       for (const point of curve) result.points.push(pointReport(point, tag));
       const failed = curve.filter((p) => p.status !== 'ok');
       if (failed.length > 0) {
@@ -222,7 +229,10 @@ function pointReport(point: CurvePoint, tag: { sweepValue?: number }): PointRepo
     status: point.status,
     ...tag,
   };
-  if (point.atBracketEdge !== undefined) report.lambdaAtBracketEdge = point.atBracketEdge;
+  if (point.atBracketEdge !== undefined) {
+    report.optimal = true;
+    report.lambdaAtBracketEdge = point.atBracketEdge;
+  }
   return report;
 }
 

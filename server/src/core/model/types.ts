@@ -61,6 +61,8 @@ export type TargetModel =
 
 export type RidgeConvention = 'sum' | 'mean' | 'paper';
 
+export type RidgeChoice = number | 'optimal';
+
 export interface SimulationPlan {
   n: number[];
   repeats: number;
@@ -77,8 +79,8 @@ export interface ExperimentModel {
   inputSamples: Matrix | undefined;
   student: LayerModel[];
   target: TargetModel;
-  /** Penalties in the spec's own convention, or 'optimal'. */
-  lambdas: number[] | 'optimal';
+  /** Penalties in the spec's own convention; 'optimal' stands for the optimal penalty at each n. */
+  lambdas: RidgeChoice[];
   convention: RidgeConvention;
   samples: number[];
   simulate: SimulationPlan | undefined;

@@ -22,7 +22,7 @@ import { zeros } from '../linalg/matrix';
 import { gram, multiply, transposeGram, transposeMatVec } from '../linalg/products';
 import type { ExperimentModel } from '../model/types';
 import { ProblemError } from '../problems';
-import { learningCurve, optimalCurve, type CurvePoint } from '../risk/learningCurve';
+import { ridgeCurves, type CurvePoint } from '../risk/learningCurve';
 import { Random } from '../rng';
 import { BLOCK_ROWS, drawSampleSet, type SampleSet, type SimulatedExperiment } from './dataset';
 import { drawRows, gaussianStream, inputRoot, rowStream, rowsWithoutReplacement, type InputRoot, type RowDraw } from './inputs';
@@ -81,6 +81,8 @@ export interface SimulationPoint {
   /** Test samples per repetition (testEvaluation 'samples'). */
   testSamples?: number;
   inputs: InputSampling;
+  /** Present when lambda is the predicted optimal penalty at this n. */
+  optimal?: true;
   sweepValue?: number;
 }
 
@@ -176,8 +178,7 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
 
   // The prediction at the simulated sizes; for "optimal" it also fixes the lambda of each n.
   const ns = plan.n;
-  const curve: CurvePoint[] =
-    model.lambdas === 'optimal' ? optimalCurve(risk, ns, model.convention) : learningCurve(risk, ns, model.lambdas, model.convention);
+  const curve: CurvePoint[] = ridgeCurves(risk, ns, model.lambdas, model.convention);
   const perN = curve.length / ns.length;
   const pointsOf = (i: number): CurvePoint[] => curve.slice(i * perN, (i + 1) * perN);
   lap('setup');
@@ -280,6 +281,7 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
         inputs: sampling,
       };
       if (!population) point.testSamples = testCount;
+      if (theory.atBracketEdge !== undefined) point.optimal = true;
       points.push(point);
     });
   });

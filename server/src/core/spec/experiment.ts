@@ -20,6 +20,7 @@ export function resolveExperiment(ctx: ResolveContext, doc: SpecDocument, value:
   const p = student?.[student.length - 1]?.width ?? 0;
   const target = resolveTarget(ctx, doc, value, d, p, teacherLayers ?? [], input?.samples);
   const samples = sampleSizes(value.samples);
+  if (Array.isArray(value.ridge.lambda)) checkDistinctPenalties(ctx, doc, value.ridge.lambda);
   const simulate = simulationPlan(value);
 
   if (!input || !student || !teacherLayers || !target || ctx.failed) return undefined;
@@ -32,7 +33,7 @@ export function resolveExperiment(ctx: ResolveContext, doc: SpecDocument, value:
     inputSamples: input.samples,
     student,
     target,
-    lambdas: value.ridge.lambda,
+    lambdas: value.ridge.lambda === 'optimal' ? ['optimal'] : value.ridge.lambda,
     convention: value.ridge.convention ?? 'sum',
     samples,
     simulate,
@@ -147,4 +148,11 @@ function simulationPlan(value: Experiment): SimulationPlan | undefined {
   const s = value.simulate;
   if (!s) return undefined;
   return { n: sampleSizes(s.n), repeats: s.repeats ?? 10, testSamples: s.testSamples ?? 2000 };
+}
+
+function checkDistinctPenalties(ctx: ResolveContext, doc: SpecDocument, choices: readonly (number | 'optimal')[]): void {
+  choices.forEach((choice, i) => {
+    const first = choices.indexOf(choice);
+    if (first < i) ctx.report(doc, `/ridge/lambda/${i}`, 'spec/duplicate-lambda', `${JSON.stringify(choice)} is already listed (entry ${first}); each penalty gives one curve`);
+  });
 }

@@ -951,7 +951,7 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
       "type": "object",
       "properties": {
         "lambda": {
-          "description": "Ridge penalties: a list of 1 to 100 numbers, each > 0 and at most 1e12, in the spec's convention; or \"optimal\": at each n, the lambda minimising the predicted test error.",
+          "description": "Ridge penalties: a list of 1 to 100 numbers, each > 0 and at most 1e12, in the spec's convention; or \"optimal\": at each n, the lambda minimising the predicted test error. The list may also contain \"optimal\", to get the optimal curve beside fixed penalties, e.g. [0.001, 0.1, \"optimal\"].",
           "oneOf": [
             {
               "$ref": "#/$defs/lambdaList"
@@ -965,7 +965,11 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
               0.001,
               0.1
             ],
-            "optimal"
+            "optimal",
+            [
+              0.001,
+              "optimal"
+            ]
           ]
         },
         "convention": {
@@ -992,14 +996,23 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
     },
     "lambdaList": {
       "title": "LambdaList",
-      "description": "1 to 100 ridge penalties, each > 0 and at most 1e12.",
+      "description": "1 to 100 ridge penalties, each > 0 and at most 1e12, or \"optimal\" (at most once).",
       "type": "array",
       "minItems": 1,
       "maxItems": 100,
       "items": {
-        "type": "number",
-        "exclusiveMinimum": 0,
-        "maximum": 1000000000000
+        "title": "LambdaChoice",
+        "oneOf": [
+          {
+            "title": "Penalty",
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1000000000000
+          },
+          {
+            "$ref": "#/$defs/optimalLambda"
+          }
+        ]
       }
     },
     "optimalLambda": {

@@ -182,7 +182,7 @@ export function expectation(raw: SchemaNode, plural = false): string {
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`;
   if (Array.isArray(s.oneOf)) {
     const site = sitesByOneOf.get(s.oneOf);
-    if (site) return alternatives(site);
+    if (site) return alternatives(site, plural);
   }
   switch (s.type) {
     case 'integer':
@@ -193,8 +193,11 @@ export function expectation(raw: SchemaNode, plural = false): string {
       return plural ? 'strings' : 'a string';
     case 'boolean':
       return 'true or false';
-    case 'array':
-      return `${plural ? 'lists' : 'a list'} of ${isObject(s.items) ? expectation(s.items, true) : 'values'}`;
+    case 'array': {
+      const entries = isObject(s.items) ? expectation(s.items, true) : 'values';
+      // Parentheses keep entry alternatives apart from the alternatives of the list itself.
+      return `${plural ? 'lists' : 'a list'} ${entries.includes(' or ') ? `(of ${entries})` : `of ${entries}`}`;
+    }
     case 'object': {
       const required = Array.isArray(s.required) ? (s.required as string[]) : [];
       const noun = plural ? 'objects' : 'an object';
@@ -212,7 +215,7 @@ export function primaryKeys(branch: Branch): string[] {
 }
 
 /** All forms a site accepts: `"identity" or an object with one of "powerLaw", "diagonal", ...`. */
-export function alternatives(site: Site): string {
+export function alternatives(site: Site, plural = false): string {
   if (site.discriminator) return `an object with "${site.discriminator}": ${quoteList(site.branches.map((b) => b.tag))}`;
   const phrases: string[] = [];
   const objectBranches = site.branches.filter((b) => b.types.includes('object'));
@@ -220,13 +223,13 @@ export function alternatives(site: Site): string {
     if (b.types.includes('object')) {
       if (b !== objectBranches[0]) continue;
       if (objectBranches.length === 1) {
-        phrases.push(expectation(b.schema));
+        phrases.push(expectation(b.schema, plural));
       } else {
         const keys = objectBranches.map((o) => primaryKeys(o).map((k) => JSON.stringify(k)).join('/'));
         phrases.push(`an object with ${keys.length > 2 ? 'one of ' : ''}${listOf(keys)}`);
       }
     } else {
-      phrases.push(expectation(b.schema));
+      phrases.push(expectation(b.schema, plural));
     }
   }
   if (phrases.length <= 1) return phrases.join('');

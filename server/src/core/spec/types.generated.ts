@@ -31,17 +31,19 @@ export type Readout = RandomReadout | FileReference;
  * theta with i.i.d. N(0, 1/width) entries, drawn from the seed.
  */
 export type RandomReadout = "random";
-/**
- * 1 to 100 ridge penalties, each > 0 and at most 1e12.
- *
- * @minItems 1
- * @maxItems 100
- */
-export type LambdaList = number[];
+export type LambdaChoice = Penalty | OptimalLambda;
+export type Penalty = number;
 /**
  * At each n, the lambda minimising the predicted test error.
  */
 export type OptimalLambda = "optimal";
+/**
+ * 1 to 100 ridge penalties, each > 0 and at most 1e12, or "optimal" (at most once).
+ *
+ * @minItems 1
+ * @maxItems 100
+ */
+export type LambdaList = LambdaChoice[];
 /**
  * Convention in which lambda is written: "sum" (default, scikit-learn Ridge(alpha)), "mean" (loss averaged over the n samples: lambda_sum = n lambda) or "paper" (features divided by sqrt(p): lambda_sum = p lambda). Reported lambdas use the same convention.
  */
@@ -274,7 +276,7 @@ export interface DataTeacher {
  */
 export interface Ridge {
   /**
-   * Ridge penalties: a list of 1 to 100 numbers, each > 0 and at most 1e12, in the spec's convention; or "optimal": at each n, the lambda minimising the predicted test error.
+   * Ridge penalties: a list of 1 to 100 numbers, each > 0 and at most 1e12, in the spec's convention; or "optimal": at each n, the lambda minimising the predicted test error. The list may also contain "optimal", to get the optimal curve beside fixed penalties, e.g. [0.001, 0.1, "optimal"].
    */
   lambda: LambdaList | OptimalLambda;
   convention?: RidgeConvention;
