@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: Rainbow Lab against the paper's NumPy pipeline on scenarios S1-S4 (see
+ * README.md beside this file). Not a test: it measures and reports, it does not assert.
+ *
+ *   node out/test/bench/bench.js [--only S1,S3] [--repeats K] [--warm-runs W] [--no-numpy]
+ *
+ * Writes the specs and `results.json` into `.bench/` at the repository root.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { linalgBackend } from '../../server/src/core/linalg/backend';
+import { repoRoot } from '../support/paths';
+import { measureScenario, type Options, type ScenarioResult } from './measure';
+import { numpyAvailable } from './processes';
+import { comparisonTable, notes, stageTable } from './report';
+import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type ScenarioName } from './scenarios';
+
+const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy]';
+
+interface Arguments {
+  only: ScenarioName[];
+  repeats: number;
+  warmRuns: number;
+  numpy: boolean;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const args: Arguments = { only: [...SCENARIO_NAMES], repeats: 1, warmRuns: 5, numpy: true };
+  const count = (flag: string, value: string | undefined): number => {
+    const k = Number(value);
+    if (!Number.isInteger(k) || k < 1) throw new Error(`${flag} needs a positive integer`);
+    return k;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--only') {
+      const names = (argv[++i] ?? '').split(',').map((s) => s.trim().toUpperCase());
+      const bad = names.find((n) => !(SCENARIO_NAMES as readonly string[]).includes(n));
+      if (bad !== undefined) throw new Error(`unknown scenario "${bad}" (known: ${SCENARIO_NAMES.join(', ')})`);
+      args.only = names as ScenarioName[];
+    } else if (a === '--repeats') args.repeats = count(a, argv[++i]);
+    else if (a === '--warm-runs') args.warmRuns = count(a, argv[++i]);
+    else if (a === '--no-numpy') args.numpy = false;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return args;
+}
+
+function main(argv: string[]): number {
+  let args: Arguments;
+  try {
+    args = parseArguments(argv);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const folder = join(repoRoot, '.bench');
+  const numpy = args.numpy ? numpyAvailable() : { ok: false, why: '--no-numpy' };
+  if (!numpy.ok) process.stderr.write(`bench: NumPy comparison skipped (${numpy.why})\n`);
+  const options: Options = { repeats: args.repeats, warmRuns: args.warmRuns, numpy: numpy.ok };
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const fromSource = __filename.endsWith('.ts');
+  if (fromSource) log('bench: running from source through tsx: process times include transpilation at start-up');
+
+  // The machine may be shared: the load average before and after says how much the numbers mean.
+  const loadBefore = loadavg();
+  const results: ScenarioResult[] = [];
+  for (const name of args.only) {
+    const scenario = writeScenario(name, folder);
+    log(`${name}: ${scenario.description}`);
+    results.push(measureScenario(scenario, options, log));
+  }
+
+  const loadAfter = loadavg();
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  const out = process.stdout;
+  out.write(
+    `\nRainbow Lab (${linalgBackend()} kernels) vs the NumPy pipeline (${cpus().length} CPUs, Node ${process.version}; medians of ${args.repeats} run(s); ` +
+      `load average ${load(loadBefore)} before, ${load(loadAfter)} after)\n\n`,
+  );
+  out.write(`${comparisonTable(results)}\n\n`);
+  out.write(`${stageTable(results)}\n\n`);
+  for (const line of notes(results)) out.write(`${line}\n`);
+  out.write(
+    `\nours (s): wall time of the rainbow processes, start-up included; S1-S3 add the sweep spec ` +
+      `(200 n x 4 lambdas) and the optimal-lambda spec (50 n), each of which builds and diagonalises Omega, ` +
+      `so build Omega and spectrum count twice; NumPy builds them once for both.\n`,
+  );
+
+  const resultsFile = join(folder, 'results.json');
+  const json = {
+    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, linalgBackend: linalgBackend(), fromSource, loadBefore, loadAfter },
+    options: { ...args, sweepLambdas: SWEEP_LAMBDAS, simulationLambdas: SIMULATION_LAMBDAS, convention: 'mean' },
+    scenarios: results,
+  };
+  writeFileSync(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
+  out.write(`results: ${resultsFile}\n`);
+  return results.every((r) => r.ours.ok) ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
