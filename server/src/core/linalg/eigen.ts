@@ -9,12 +9,17 @@
  * Householder reflector and each Givens rotation directly to those vectors (O(p) per reflector or
  * rotation and vector) instead of accumulating the p x p eigenvector matrix: 4/3 p^3 flops for the
  * reduction plus O(p^2) for QL, where forming the eigenvectors costs several p^3 more.
+ *
+ * Both decompositions run on the WebAssembly SIMD kernels (wasm/eigen.ts: blocked reduction, same
+ * QL) when that backend is selected (backend.ts); the TypeScript path below is the fallback.
  */
 import { Matrix, zeros } from "./matrix";
 import { choleskyFactor } from "./cholesky";
 import { accumulateReflectors, applyReflectors, tridiagonalise } from "./householder";
 import { gram, scaleColumns, transposeGram } from "./products";
 import { implicitQL } from "./tridiagonalQL";
+import { activeKernels } from "./backend";
+import * as wasm from "./wasm/eigen";
 
 export interface EigenvaluesResult {
   /** Eigenvalues in ascending order. */
@@ -64,6 +69,9 @@ export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[]
   vectors.forEach((v, k) => {
     if (v.length !== n) throw new RangeError(`symmetricEigenvalues: vector ${k} has length ${v.length}, matrix is ${n}x${n}`);
   });
+  const kernels = activeKernels();
+  const fast = kernels && wasm.symmetricEigenvalues(kernels, a, vectors);
+  if (fast) return fast;
   const w = Float64Array.from(a.data);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -98,6 +106,9 @@ export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[]
  */
 export function symmetricEigen(a: Matrix): EigenResult {
   requireSymmetricInput(a, "symmetricEigen");
+  const kernels = activeKernels();
+  const fast = kernels && wasm.symmetricEigen(kernels, a);
+  if (fast) return fast;
   const n = a.rows;
   const w = Float64Array.from(a.data);
   const d = new Float64Array(n);

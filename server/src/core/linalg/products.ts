@@ -12,8 +12,13 @@
  * bit), so callers can hand it to symmetric algorithms without symmetrising it first.
  *
  * Every function allocates its output and scratch once per call; nothing allocates in the loops.
+ *
+ * The six products dispatch to the WebAssembly SIMD kernels (wasm/products.ts) when that backend
+ * is selected (backend.ts); the code below is the pure TypeScript path and the fallback.
  */
 import { Matrix, zeros } from "./matrix";
+import { activeKernels } from "./backend";
+import * as wasm from "./wasm/products";
 
 /** Depth of a packed panel: a strip holds kc x 4 doubles (8 KiB at kc = 256), so the B strip in use stays in L1. */
 const KC = 256;
@@ -198,19 +203,22 @@ function requireShape(ok: boolean, what: string, a: Matrix, b: Matrix): void {
 /** A B. */
 export function multiply(a: Matrix, b: Matrix): Matrix {
   requireShape(a.cols === b.rows, "multiply", a, b);
-  return gemm(a.rows, b.cols, a.cols, rowsOf(a), colsOf(b), false);
+  const kernels = activeKernels();
+  return (kernels && wasm.multiply(kernels, a, b)) ?? gemm(a.rows, b.cols, a.cols, rowsOf(a), colsOf(b), false);
 }
 
 /** A B^T (for example W Omega W^T's second factor, or features X W^T). */
 export function multiplyTransposed(a: Matrix, b: Matrix): Matrix {
   requireShape(a.cols === b.cols, "multiplyTransposed", a, b);
-  return gemm(a.rows, b.rows, a.cols, rowsOf(a), rowsOf(b), false);
+  const kernels = activeKernels();
+  return (kernels && wasm.multiplyTransposed(kernels, a, b)) ?? gemm(a.rows, b.rows, a.cols, rowsOf(a), rowsOf(b), false);
 }
 
 /** A^T B. */
 export function transposeMultiply(a: Matrix, b: Matrix): Matrix {
   requireShape(a.rows === b.rows, "transposeMultiply", a, b);
-  return gemm(a.cols, b.cols, a.rows, colsOf(a), colsOf(b), false);
+  const kernels = activeKernels();
+  return (kernels && wasm.transposeMultiply(kernels, a, b)) ?? gemm(a.cols, b.cols, a.rows, colsOf(a), colsOf(b), false);
 }
 
 /**
@@ -220,18 +228,23 @@ export function transposeMultiply(a: Matrix, b: Matrix): Matrix {
  */
 export function congruence(w: Matrix, s: Matrix): Matrix {
   requireShape(s.rows === s.cols && w.cols === s.rows, "congruence", w, s);
+  const kernels = activeKernels();
+  const fast = kernels && wasm.congruence(kernels, w, s);
+  if (fast) return fast;
   const t = multiply(w, s);
   return gemm(w.rows, w.rows, w.cols, rowsOf(t), rowsOf(w), true);
 }
 
 /** A A^T, exactly symmetric. */
 export function gram(a: Matrix): Matrix {
-  return gemm(a.rows, a.rows, a.cols, rowsOf(a), rowsOf(a), true);
+  const kernels = activeKernels();
+  return (kernels && wasm.gram(kernels, a)) ?? gemm(a.rows, a.rows, a.cols, rowsOf(a), rowsOf(a), true);
 }
 
 /** A^T A, exactly symmetric. */
 export function transposeGram(a: Matrix): Matrix {
-  return gemm(a.cols, a.cols, a.rows, colsOf(a), colsOf(a), true);
+  const kernels = activeKernels();
+  return (kernels && wasm.transposeGram(kernels, a)) ?? gemm(a.cols, a.cols, a.rows, colsOf(a), colsOf(a), true);
 }
 
 /** A^T, copied in 32x32 tiles so that both the reads and the writes stay in cache. */

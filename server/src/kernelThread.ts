@@ -1,0 +1,5 @@
+/** Worker-thread entry for kernelThreads.ts: serves matrix products until terminated. */
+import { workerData } from 'node:worker_threads';
+import { serveKernelHelper, type KernelHelperData } from './core/linalg/backend';
+
+serveKernelHelper(workerData as KernelHelperData);

@@ -1,0 +1,52 @@
+/**
+ * Starts helper threads for the engine's matrix products (server/src/core/linalg/wasm/parallel.ts):
+ * the engine stays synchronous and thread-free; this Node-side adapter only spawns worker threads
+ * that serve products on the kernels' shared WebAssembly memory. Call once per thread that runs the
+ * engine (the CLI's main thread, the language server's compute worker), before heavy work.
+ *
+ * The threads are unref'd (they never keep the process alive) and must end together with the
+ * thread that uses them: stop() detaches them before terminating them.
+ */
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { kernelHelpersReady, prepareKernelHelpers, releaseKernelHelpers } from './core/linalg/backend';
+
+export interface KernelThreads {
+  /** Helper threads started (0 if the WebAssembly kernels are unavailable or one core only). */
+  readonly count: number;
+  /** Resolves once every helper serves products (they start in tens of milliseconds). */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `count` helpers (default: one per core beyond the calling thread's). */
+export function startKernelThreads(count = availableParallelism() - 1): KernelThreads {
+  const data = prepareKernelHelpers(Math.max(0, count));
+  const workers = data.map((workerData) => {
+    const worker = helperWorker(workerData);
+    // A helper that fails to start is simply never used: the engine's thread does all the work.
+    worker.on('error', () => undefined);
+    worker.unref();
+    return worker;
+  });
+  return {
+    count: workers.length,
+    async ready() {
+      while (kernelHelpersReady() < workers.length) await new Promise((resolve) => setTimeout(resolve, 2));
+    },
+    async stop() {
+      releaseKernelHelpers();
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function helperWorker(workerData: unknown): Worker {
+  // The entry has the extension of this file: .js when compiled, .ts when run from the sources.
+  const entry = join(__dirname, `kernelThread${extname(__filename)}`);
+  if (extname(entry) === '.js') return new Worker(entry, { workerData });
+  // From the TypeScript sources (tests under tsx), a worker does not inherit the loader's hooks.
+  const loader = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, { eval: true, workerData });
+}
