@@ -11,6 +11,7 @@ import { formatProblem, type Problem } from './core/problems';
 import { loadExperiment } from './core/spec/load';
 import { rainbowSchema } from './core/spec/schema.generated';
 import { predictionJson, predictionTables, simulationJson, simulationTables } from './cli/report';
+import { startKernelThreads } from './kernelThreads';
 import { nodeHost } from './nodeHost';
 
 const USAGE = `usage:
@@ -42,12 +43,17 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  // predict and simulate share large matrix products with a helper thread on the second core;
+  // it joins as soon as it has started, and the results are the same with or without it.
+  const threads = argv[0] === 'predict' || argv[0] === 'simulate' ? startKernelThreads() : undefined;
   try {
     return run(argv, io);
   } catch (error) {
     // Reaching this is a bug in Rainbow Lab, not a user mistake: one line, no stack trace.
     io.err(`rainbow: internal error: ${(error as Error).message}`);
     return 70;
+  } finally {
+    await threads?.stop();
   }
 }
 

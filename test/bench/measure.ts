@@ -76,7 +76,7 @@ export function median(values: readonly number[]): number {
 const emptyBreakdown = (): Breakdown => ({ load: 0, buildOmega: 0, weights: 0, spectrum: 0, layerSpectra: 0, sweep: 0, optimalLambda: 0, simulation: 0, total: 0 });
 
 /** Our stages of one spec, added into the scenario's breakdown. */
-function addStages(into: Breakdown, t: StageTimes, role: Scenario['specs'][number]['role']): void {
+function addStages(into: Breakdown, t: StageTimes): void {
   into.load += t.load;
   into.buildOmega += t.weights + t.moments;
   into.weights += t.weights;
@@ -164,7 +164,7 @@ export function measureScenario(scenario: Scenario, options: Options, log: (line
         oursError = `in-process ${spec.role}: ${run.error}`;
         break;
       }
-      addStages(b, run.times, spec.role);
+      addStages(b, run.times);
       if (run.simulationBreakdown) simulationBreakdownMs = run.simulationBreakdown;
     }
     if (oursOk) breakdowns.push(b);

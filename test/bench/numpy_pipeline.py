@@ -419,6 +419,13 @@ def blas_threads():
                 if fn is not None:
                     fn.restype = ctypes.c_int
                     info["openblas"] = int(fn())
+                    for core in ("scipy_openblas_get_corename64_", "openblas_get_corename64_",
+                                 "scipy_openblas_get_corename", "openblas_get_corename"):
+                        get_core = getattr(lib, core, None)
+                        if get_core is not None:
+                            get_core.restype = ctypes.c_char_p
+                            info["kernel"] = get_core().decode()
+                            break
                     return info
     except OSError:
         pass

@@ -87,8 +87,20 @@ export function numpyAvailable(): { ok: boolean; why?: string } {
   return { ok: true };
 }
 
+/**
+ * The machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old OpenBLAS builds; they slow a
+ * current NumPy down to a generic kernel. The reference is NumPy at its best on this machine, so
+ * both are removed for the NumPy process alone (the report names the kernel OpenBLAS then runs).
+ */
+function numpyEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
 export function runNumpy(args: string[]): PythonRun {
-  const r = timed('python3', [PIPELINE, ...args], process.env);
+  const r = timed('python3', [PIPELINE, ...args], numpyEnvironment());
   if (r.status !== 0) return { ok: false, wallSeconds: r.wallSeconds, peakMB: null, stdout: r.stdout, error: failure(r.status, r.stderr, r.spawnError) };
   const report = JSON.parse(r.stdout) as NumpyReport;
   return { ok: true, wallSeconds: r.wallSeconds, peakMB: report.peakMB, stdout: r.stdout, report };
