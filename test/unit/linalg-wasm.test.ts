@@ -4,7 +4,9 @@
  * entries |a - b| <= 1e-10 * max(1, |a|, |b|); eigenvalues 1e-10 relative to the largest magnitude;
  * squared projections summed over clusters of equal eigenvalues (the only well-defined quantity)
  * 1e-10 relative to |v|^2; eigenvectors by residual and orthogonality at 1e-10, and column by
- * column (up to sign) where the eigenvalue is separated from its neighbours.
+ * column (up to sign) where the eigenvalue is separated from its neighbours; the tridiagonal form
+ * A = Q T Q^T by Q^T Q = I and Q T Q^T = A at 1e-10 relative to max(1, max |A_ij|), and by T's
+ * eigenvalues (T's entries may differ in sign between the backends).
  */
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -17,10 +19,20 @@ import {
   multiply,
   multiplyTransposed,
   scaleColumns,
+  transpose,
   transposeGram,
   transposeMultiply,
 } from "../../server/src/core/linalg/products";
-import { EigenResult, EigenvaluesResult, psdInverse, psdSquareRoot, symmetricEigen, symmetricEigenvalues } from "../../server/src/core/linalg/eigen";
+import {
+  EigenResult,
+  EigenvaluesResult,
+  TridiagonalForm,
+  psdInverse,
+  psdSquareRoot,
+  symmetricEigen,
+  symmetricEigenvalues,
+  symmetricTridiagonalForm,
+} from "../../server/src/core/linalg/eigen";
 import { LinalgBackend, kernelHelperParts, linalgBackend, setLinalgBackend, wasmUnavailableReason } from "../../server/src/core/linalg/backend";
 import { WasmKernels, decodeBase64, kernelsModule } from "../../server/src/core/linalg/wasm/instance";
 import { startKernelThreads } from "../../server/src/kernelThreads";
@@ -356,6 +368,74 @@ describe("WebAssembly eigenproblems agree with TypeScript to 1e-10", () => {
     const [inv, invW] = both(() => psdInverse(s));
     assertMatrixClose(invW, inv, "S^-1");
     assertExactlySymmetric(invW, "S^-1");
+  });
+});
+
+// ---------------------------------------------------------------- tridiagonal form
+
+/** The tridiagonal matrix T of a form, dense. */
+function tridiagonalMatrix(form: TridiagonalForm): Matrix {
+  const n = form.diagonal.length;
+  const t = zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    t.data[i * n + i] = form.diagonal[i];
+    if (i > 0) t.data[i * n + i - 1] = t.data[(i - 1) * n + i] = form.offDiagonal[i];
+  }
+  return t;
+}
+
+/** Q^T Q = I and Q T Q^T = A to 1e-10, relative to max(1, max |A_ij|) for the latter. */
+function assertTridiagonalForm(a: Matrix, form: TridiagonalForm, what: string): void {
+  const n = a.rows;
+  assert.equal(form.diagonal.length, n, `${what}: diagonal length`);
+  assert.equal(form.offDiagonal.length, n, `${what}: off-diagonal length`);
+  assert.deepEqual([form.qTransposed.rows, form.qTransposed.cols], [n, n], `${what}: Q^T shape`);
+  if (n > 0) assert.equal(form.offDiagonal[0], 0, `${what}: offDiagonal[0]`);
+  const qtq = multiplyTransposed(form.qTransposed, form.qTransposed);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      assert.ok(Math.abs(qtq.data[i * n + j] - (i === j ? 1 : 0)) <= TOL, `${what}: Q^T Q entry (${i}, ${j}) = ${qtq.data[i * n + j]}`);
+    }
+  }
+  const reconstructed = congruence(transpose(form.qTransposed), tridiagonalMatrix(form));
+  const scale = Math.max(1, largestMagnitude(a.data));
+  for (let i = 0; i < n * n; i++) {
+    assert.ok(Math.abs(reconstructed.data[i] - a.data[i]) <= TOL * scale, `${what}: Q T Q^T entry ${i}: ${reconstructed.data[i]} vs ${a.data[i]}`);
+  }
+}
+
+describe("symmetric tridiagonal form A = Q T Q^T on both backends", () => {
+  for (const n of [1, 2, 3, 17, 64, 130, 300]) {
+    it(`random symmetric ${n}`, () => {
+      const a = randomSymmetric(n, `tridiagonal/${n}`);
+      const copy = Float64Array.from(a.data);
+      const [t, w] = both(() => symmetricTridiagonalForm(a));
+      assert.deepEqual(a.data, copy, "the input is not modified");
+      assertTridiagonalForm(a, t, `TypeScript, ${n}`);
+      assertTridiagonalForm(a, w, `WebAssembly, ${n}`);
+      // T is determined up to the signs of Q's columns: compare the spectra of both T.
+      setLinalgBackend("typescript");
+      const tValues = symmetricEigenvalues(tridiagonalMatrix(t)).values;
+      const wValues = symmetricEigenvalues(tridiagonalMatrix(w)).values;
+      assertValuesClose(wValues, tValues, `eigenvalues of T, ${n}`);
+      assertValuesClose(tValues, symmetricEigenvalues(a).values, `eigenvalues of T and of A, ${n}`);
+    });
+  }
+
+  it("reads only the lower triangle, and handles a zero and an already tridiagonal matrix", () => {
+    const a = randomSymmetric(40, "tridiagonal/lower");
+    const garbled = { rows: 40, cols: 40, data: Float64Array.from(a.data) };
+    for (let i = 0; i < 40; i++) for (let j = i + 1; j < 40; j++) garbled.data[i * 40 + j] = 1e6 * (i - j);
+    const [t, w] = both(() => symmetricTridiagonalForm(garbled));
+    assertTridiagonalForm(a, t, "TypeScript, upper triangle garbled");
+    assertTridiagonalForm(a, w, "WebAssembly, upper triangle garbled");
+    for (const special of [zeros(7, 7), identity(9)]) {
+      const [ts, ws] = both(() => symmetricTridiagonalForm(special));
+      assertTridiagonalForm(special, ts, `TypeScript, ${special.rows}x${special.rows} special`);
+      assertTridiagonalForm(special, ws, `WebAssembly, ${special.rows}x${special.rows} special`);
+    }
+    const empty = both(() => symmetricTridiagonalForm(zeros(0, 0)));
+    for (const form of empty) assert.deepEqual([form.diagonal.length, form.qTransposed.data.length], [0, 0]);
   });
 });
 

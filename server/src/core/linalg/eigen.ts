@@ -38,6 +38,16 @@ export interface EigenResult {
   readonly converged: boolean;
 }
 
+/** A = Q T Q^T with T symmetric tridiagonal (see symmetricTridiagonalForm). */
+export interface TridiagonalForm {
+  /** Diagonal of T. */
+  readonly diagonal: Float64Array;
+  /** offDiagonal[i] couples i-1 and i; offDiagonal[0] = 0. */
+  readonly offDiagonal: Float64Array;
+  /** Q^T: row i is column i of Q (orthogonal). */
+  readonly qTransposed: Matrix;
+}
+
 /** Indices that sort values ascending (stable). */
 function ascendingOrder(values: Float64Array): Int32Array {
   const order = Int32Array.from({ length: values.length }, (_, i) => i);
@@ -133,6 +143,33 @@ export function symmetricEigen(a: Matrix): EigenResult {
     for (let k = 0; k < n; k++) u[k * n + j] = y[ys + k];
   }
   return { values, vectors, converged };
+}
+
+/**
+ * A = Q T Q^T with T symmetric tridiagonal: diagonal d, offDiagonal e (e[i] couples i-1 and i,
+ * e[0] = 0), and Q^T as a matrix (row i of qTransposed is column i of Q). Only the lower triangle
+ * of a is read; a is not modified. The first half of symmetricEigen, for callers that solve with
+ * T directly: shifted systems (A + lambda I)^-1 v = Q (T + lambda I)^-1 Q^T v for many lambda cost
+ * O(n^2) each once Q is formed, and Q^T v, Q X are matrix products. T and Q are determined only up
+ * to the signs of Q's columns (and of e), which differ between the backends.
+ */
+export function symmetricTridiagonalForm(a: Matrix): TridiagonalForm {
+  requireSymmetricInput(a, "symmetricTridiagonalForm");
+  const kernels = activeKernels();
+  const fast = kernels && wasm.symmetricTridiagonalForm(kernels, a);
+  if (fast) return fast;
+  const n = a.rows;
+  const w = Float64Array.from(a.data);
+  const diagonal = new Float64Array(n);
+  const offDiagonal = new Float64Array(n);
+  const h = new Float64Array(n);
+  let y: Float64Array = new Float64Array(0);
+  if (n > 0) {
+    tridiagonalise(w, n, diagonal, offDiagonal, h, new Float64Array(n), new Float64Array(n));
+    // Y = Z^T with A = Z T Z^T (householder.ts), so Z is the Q documented above.
+    y = accumulateReflectors(w, n, h);
+  }
+  return { diagonal, offDiagonal, qTransposed: { rows: n, cols: n, data: y } };
 }
 
 /**

@@ -6,26 +6,27 @@
  * The smaller side is factored: the p x p Gram matrix G = F^T F when n >= p ("primal"), the n x n
  * kernel K = F F^T when n < p ("dual"). Either one factorisation serves every lambda, or there is
  * one per lambda:
- *  - "tridiagonal": the Householder reduction G = Z T Z^T (the first, dominant half of an
- *    eigendecomposition, householder.ts) serves all penalties, since
- *    (G + lambda I)^-1 b = Z (T + lambda I)^-1 Z^T b costs O(m^2) per lambda on top of it (a
- *    tridiagonal solve and two passes of reflectors). Eigenvectors are never formed; they would
- *    cost several times the reduction;
+ *  - "tridiagonal": the Householder reduction G = Q T Q^T (the first, dominant half of an
+ *    eigendecomposition, linalg/eigen.ts symmetricTridiagonalForm, on the WebAssembly kernels when
+ *    available) serves all penalties, since (G + lambda I)^-1 b = Q (T + lambda I)^-1 Q^T b costs
+ *    a tridiagonal solve per lambda on top of it, plus Q^T b and one product Q X for all lambdas.
+ *    Eigenvectors are never formed; QL would cost several times the reduction;
  *  - "cholesky": one factorisation of G + lambda I per lambda.
- * Measured at sizes 500 and 1000, the reduction costs two to three Cholesky factorisations (the
- * two break even at three penalties), so `auto` uses Cholesky for up to CHOLESKY_MAX_PENALTIES
- * penalties and the reduction beyond, and falls back to the reduction if a Cholesky factorisation
- * fails (a penalty below rounding on a singular Gram matrix).
+ * Measured at sizes 500 and 1000 with the TypeScript kernels, the reduction costs two to three
+ * Cholesky factorisations (the two break even at three penalties; on the WebAssembly kernels the
+ * reduction with Q formed costs about one), so `auto` uses Cholesky for up to
+ * CHOLESKY_MAX_PENALTIES penalties and the reduction beyond, and falls back to the reduction if a
+ * Cholesky factorisation fails (a penalty below rounding on a singular Gram matrix).
  *
  * Training error = (1/n) |y - F w|^2. In the dual form the residual is exactly lambda alpha with
  * alpha = (K + lambda I)^-1 y, so it needs no product and suffers no cancellation; in the primal
  * form it is computed from F w directly.
  */
 import { choleskyFactor, choleskySolve } from '../linalg/cholesky';
-import { applyReflectors, tridiagonalise } from '../linalg/householder';
+import { symmetricTridiagonalForm } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
 import { zeros } from '../linalg/matrix';
-import { addDiagonal, gram, multiply, transposeGram, transposeMatVec, transposeMultiply } from '../linalg/products';
+import { addDiagonal, gram, matVec, multiply, transposeGram, transposeMatVec, transposeMultiply } from '../linalg/products';
 
 export type RidgeMethod = 'auto' | 'tridiagonal' | 'cholesky';
 
@@ -119,29 +120,28 @@ function chooseMethod(method: RidgeMethod, penalties: number): 'tridiagonal' | '
 
 /**
  * Columns (A + lambda_k I)^-1 v for symmetric positive semi-definite A (lower triangle read), from
- * one reduction A = Z T Z^T: c = Z^T v, x_k = (T + lambda_k I)^-1 c, result Z x_k. A shifted
- * matrix that is not numerically positive definite (a penalty below rounding) gives a NaN column,
- * reported as a failed point rather than a wrong number.
+ * one reduction A = Q T Q^T: c = Q^T v, x_k = (T + lambda_k I)^-1 c, result Q X with X = [x_k] in
+ * one matrix product. A shifted matrix that is not numerically positive definite (a penalty below
+ * rounding) gives a NaN column, reported as a failed point rather than a wrong number.
  */
 function shiftedSolves(a: Matrix, v: Float64Array, lambdas: readonly number[]): Matrix {
   const m = a.rows;
   const count = lambdas.length;
-  const w = Float64Array.from(a.data);
-  const d = new Float64Array(m);
-  const e = new Float64Array(m);
-  const h = new Float64Array(m);
-  tridiagonalise(w, m, d, e, h, new Float64Array(m), new Float64Array(m));
-  const c = Float64Array.from(v);
-  applyReflectors(w, m, h, c, 1, new Float64Array(1)); // c = Z^T v
   const out = zeros(m, count);
+  // The reduction requires finite entries; a non-finite Gram matrix (overflowing features) fails
+  // every penalty, as the Cholesky path does.
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) if (!Number.isFinite(a.data[i * m + j] as number)) return { ...out, data: out.data.fill(NaN) };
+  }
+  const { diagonal, offDiagonal, qTransposed } = symmetricTridiagonalForm(a);
+  const c = matVec(qTransposed, v);
   const x = new Float64Array(m);
   const pivots = new Float64Array(m);
   for (let k = 0; k < count; k++) {
-    if (!shiftedTridiagonalSolve(d, e, lambdas[k] as number, c, x, pivots)) x.fill(NaN);
+    if (!shiftedTridiagonalSolve(diagonal, offDiagonal, lambdas[k] as number, c, x, pivots)) x.fill(NaN);
     for (let i = 0; i < m; i++) out.data[i * count + k] = x[i] as number;
   }
-  applyReflectorsBackward(w, m, h, out.data, count);
-  return out;
+  return transposeMultiply(qTransposed, out);
 }
 
 /**
@@ -169,31 +169,6 @@ function shiftedTridiagonalSolve(d: Float64Array, e: Float64Array, lambda: numbe
   x[m - 1] = (x[m - 1] as number) / (pivots[m - 1] as number);
   for (let i = m - 2; i >= 0; i--) x[i] = ((x[i] as number) - (e[i + 1] as number) * (x[i + 1] as number)) / (pivots[i] as number);
   return true;
-}
-
-/**
- * r <- Z r = P_{n-1} ... P_2 r for r n x q row-major: the reflectors of tridiagonalise (row i of w
- * holds u_i in entries 0..i-1, P_i = I - u_i u_i^T / h[i]) in the reverse of applyReflectors' order.
- */
-function applyReflectorsBackward(w: Float64Array, n: number, h: Float64Array, r: Float64Array, q: number): void {
-  const s = new Float64Array(q);
-  for (let i = 2; i < n; i++) {
-    const hh = h[i] as number;
-    if (hh === 0) continue;
-    const row = i * n;
-    s.fill(0);
-    for (let j = 0; j < i; j++) {
-      const uj = w[row + j] as number;
-      const rj = j * q;
-      for (let k = 0; k < q; k++) s[k] = (s[k] as number) + uj * (r[rj + k] as number);
-    }
-    for (let k = 0; k < q; k++) s[k] = (s[k] as number) / hh;
-    for (let j = 0; j < i; j++) {
-      const uj = w[row + j] as number;
-      const rj = j * q;
-      for (let k = 0; k < q; k++) r[rj + k] = (r[rj + k] as number) - uj * (s[k] as number);
-    }
-  }
 }
 
 function setColumn(m: Matrix, k: number, v: Float64Array): void {

@@ -8,7 +8,7 @@
  * Each function returns undefined when its arrays do not fit in the kernels' memory; the caller
  * then uses the TypeScript path.
  */
-import type { EigenResult, EigenvaluesResult } from "../eigen";
+import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../eigen";
 import type { Matrix } from "../matrix";
 import { WasmKernels } from "./instance";
 
@@ -55,6 +55,30 @@ export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: r
     for (let i = 0; i < q; i++) projections[i][j] = r[i * n + src];
   }
   return { values, projections, converged };
+}
+
+/**
+ * A = Q T Q^T with Q^T formed by blocked products (the first half of symmetricEigen). The kernel's
+ * off-diagonal e[i] couples i and i+1 (tridiagonal.ts); it is shifted here to the convention of
+ * eigen.ts, offDiagonal[i] coupling i-1 and i with offDiagonal[0] = 0.
+ */
+export function symmetricTridiagonalForm(kernels: WasmKernels, a: Matrix): TridiagonalForm | undefined {
+  const n = a.rows;
+  const k = kernels.exports;
+  const work = Math.max(k.tridiagonaliseWorkDoubles(n), k.reflectorProductWorkDoubles(n));
+  const offsets = kernels.allocate(n * n, n * n, n, n, n, work);
+  if (offsets === undefined) return undefined;
+  const [pa, py, pd, pe, ptau, pw] = offsets;
+  kernels.write(pa, a.data);
+  if (n > 0) {
+    k.tridiagonalise(n, pa, pd, pe, ptau, pw);
+    k.formReflectorProduct(n, pa, ptau, py, pw);
+  }
+  const diagonal = kernels.read(pd, n);
+  const coupling = kernels.read(pe, n);
+  const offDiagonal = new Float64Array(n);
+  if (n > 1) offDiagonal.set(coupling.subarray(0, n - 1), 1);
+  return { diagonal, offDiagonal, qTransposed: { rows: n, cols: n, data: kernels.read(py, n * n) } };
 }
 
 /** A = U diag(values) U^T, values ascending, column j of vectors the unit eigenvector of values[j]. */
