@@ -1,13 +1,15 @@
 /**
- * The schema is the single source of truth: the generated TypeScript types and schema constant are
- * up to date with it, and it documents every property (its descriptions are the editor's hover text).
+ * The schema is the single source of truth: the generated TypeScript types, schema constant and
+ * precompiled validators are up to date with it, and it documents every property (its descriptions are the editor's hover text).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
+import { sitesByOneOf } from '../../server/src/core/spec/schemaMap';
 import { ANNOTATION_KEYWORDS } from '../../server/src/core/spec/validate';
+import { branchValidators } from '../../server/src/core/spec/validators.generated';
 
 function repoRoot(): string {
   let dir = __dirname;
@@ -58,15 +60,22 @@ function properties(): { where: string; schema: Json }[] {
 }
 
 describe('generated files', () => {
-  it('types.generated.ts and schema.generated.ts match schemas/rainbow.schema.json', async () => {
+  it('types.generated.ts, schema.generated.ts and validators.generated.ts match schemas/rainbow.schema.json', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const generator = require(path.join(root, 'scripts/generate-spec-types.js')) as Generator;
     const files = await generator.generateSpecFiles(root);
-    assert.equal(files.length, 2);
+    assert.equal(files.length, 3);
     for (const file of files) {
       const committed = fs.readFileSync(path.join(root, file.path), 'utf8');
       assert.ok(committed === file.content, `${file.path} is stale: run node scripts/generate-spec-types.js`);
     }
+  });
+
+  it('has a precompiled validator for every alternative the error reporter can choose', () => {
+    const branches = [...sitesByOneOf.values()].flatMap((site) => site.branches.map((b) => b.pointer));
+    const missing = [...new Set(branches)].filter((pointer) => !(pointer in branchValidators)).sort();
+    assert.deepEqual(missing, []);
+    assert.deepEqual(Object.keys(branchValidators).sort(), [...new Set(branches)].sort());
   });
 });
 

@@ -4,7 +4,7 @@
 /** A JSON value, as found in the schema. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** The `$id` of the schema; ajv resolves `${SCHEMA_ID}#/$defs/...` against it. */
+/** The `$id` of the schema, the base of its `#/$defs/...` references. */
 export const SCHEMA_ID = "https://rainbow-lab.dev/schemas/rainbow.schema.json";
 
 /** schemas/rainbow.schema.json (JSON Schema draft 2020-12). */

@@ -10,7 +10,7 @@ export type SchemaNode = { readonly [key: string]: unknown };
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
 
 export interface Branch {
-  /** Schema pointer of the branch (after following $ref), for ajv.getSchema. */
+  /** Schema pointer of the branch (after following $ref): the key of its precompiled validator. */
   pointer: string;
   schema: SchemaNode;
   types: JsonType[];

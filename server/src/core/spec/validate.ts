@@ -30,10 +30,9 @@
  * resolver that runs after this.
  */
 
-import Ajv2020, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../problems';
 import { pointerSegments, problemAt, sortProblems, toPointer, type SpecDocument } from './document';
-import { rainbowSchema, SCHEMA_ID } from './schema.generated';
 import {
   accepts,
   alternatives,
@@ -52,31 +51,20 @@ import {
   type Site,
 } from './schemaMap';
 import { closestMatch } from './suggest';
+import { branchValidators, validateRainbowFile } from './validators.generated';
 import { describe, enumLabel, fieldName, objectLabel } from './wording';
 
-/** Keywords of the schema that are editor annotations (VS Code's JSON support), not assertions. */
-export const ANNOTATION_KEYWORDS = ['patternErrorMessage', 'enumDescriptions', 'defaultSnippets'];
+// The validators are compiled from the schema ahead of time by scripts/generate-spec-types.js
+// (ajv's standalone code, with allErrors, verbose, strict, discriminator and the annotation
+// keywords): loading and running ajv's compiler took about 250 ms of every process. Their verbose
+// errors carry the schema objects of rainbowSchema itself, which schemaMap.ts indexes.
+export { ANNOTATION_KEYWORDS } from './validators.generated';
 
-// `verbose` gives each error its schema objects (to find the oneOf and the property names);
-// `validateSchema: false` skips checking the schema against the 2020-12 meta-schema at every start
-// (about half of the compile time; test/unit/schema-fresh.test.ts checks it instead).
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, discriminator: true, logger: false, validateSchema: false });
-ajv.addVocabulary(ANNOTATION_KEYWORDS);
-
-let fileValidator: ValidateFunction | undefined;
-
-/** The whole-file validator, compiled once on first use (a few hundred milliseconds). */
-function validateFile(): ValidateFunction {
-  fileValidator ??= ajv.compile(rainbowSchema as SchemaObject);
-  return fileValidator;
-}
-
-/** Validator of one part of the schema (compiled on first use, then cached by ajv). */
+/** Validator of one branch of a oneOf, by its schema pointer (after following $ref). */
 function validatorAt(pointer: string): ValidateFunction {
-  validateFile();
-  const v = ajv.getSchema(`${SCHEMA_ID}#${pointer}`);
-  if (!v) throw new Error(`no schema at ${pointer}`);
-  return v as ValidateFunction;
+  const v = branchValidators[pointer];
+  if (!v) throw new Error(`no precompiled validator for the schema at ${pointer}`);
+  return v;
 }
 
 const MAX_PROBLEMS = 100;
@@ -119,7 +107,7 @@ export function validateSchema(doc: SpecDocument, expectedKind?: 'experiment' | 
     return [problemAt(doc, '/kind', 'schema/kind', message)];
   }
   const context = new Reporter(doc);
-  context.explain(validateFile(), root, '');
+  context.explain(validateRainbowFile, root, '');
   context.crossChecks();
   return context.problems();
 }
