@@ -17,10 +17,11 @@ export function predictionJson(result: PredictionResult, withEigenvalues: boolea
 
 export function predictionTables(result: PredictionResult): string {
   const sweep = result.sweep;
-  const sweepColumn = sweep ? [sweep.parameter] : [];
+  const sweepColumn = sweep ? [sweepHeader(sweep.parameter)] : [];
   const sweepCell = (v: number | undefined): string[] => (sweep ? [f(v)] : []);
   const out: string[] = [];
   out.push(`${result.title}: p = ${result.features} features, seed ${result.seed}, ridge convention "${result.convention}"`);
+  if (sweep) out.push(`sweep over ${sweep.parameter}: ${sweep.values.join(', ')}`);
   out.push('');
   out.push(
     table(
@@ -102,7 +103,7 @@ export function simulationTables(result: SimulationResult): string {
   };
   out.push(
     table(
-      [...(sweep ? [sweep.parameter] : []), 'n', 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
+      [...(sweep ? [sweepHeader(sweep.parameter)] : []), 'n', 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
       points.map((p) => {
         const e = se(p.testErrorStd, p.repeats);
         const z = p.testError !== null && p.predictedTestError !== null && e !== null && e > 0 ? (p.testError - p.predictedTestError) / e : null;
@@ -120,4 +121,9 @@ export function simulationTables(result: SimulationResult): string {
     ),
   );
   return out.join('\n');
+}
+
+/** The swept field's name as a column header ("/teacher/noise" -> "noise"); the full pointer is printed above the tables. */
+function sweepHeader(pointer: string): string {
+  return pointer.split('/').pop() || pointer;
 }
