@@ -469,8 +469,9 @@ def run_predict(fixed_path, optimal_path):
             raise SpecError("the second spec must have \"lambda\": \"optimal\"")
         optimal_sizes = optimal["samples"]
     elif wants_optimal:
+        # 50 of the spec's sizes, evenly spread, so that both sides' optimal curves meet at those n.
         ns = cfg["samples"]
-        optimal_sizes = sample_sizes({"from": min(ns), "to": max(ns), "points": OPTIMAL_SIZES, "spacing": "log"})
+        optimal_sizes = ns[::max(1, len(ns) // OPTIMAL_SIZES)][:OPTIMAL_SIZES]
     if optimal_sizes is not None:
         opt_solver = FixedPoint(evals)
         with timer("optimalLambda"):

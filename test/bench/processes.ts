@@ -68,7 +68,7 @@ export interface NumpyReport {
   stages: Record<string, number>;
   total: number;
   peakMB: number;
-  threads: { openblas: number | null; OPENBLAS_NUM_THREADS: string | null; OMP_NUM_THREADS: string | null; cpus: number };
+  threads: { openblas: number | null; kernel?: string; OPENBLAS_NUM_THREADS: string | null; OMP_NUM_THREADS: string | null; cpus: number };
   numpy: string;
   n: number[];
   testError: number[];

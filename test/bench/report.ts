@@ -60,7 +60,7 @@ export function notes(results: ScenarioResult[]): string[] {
     const t = s1.ours.inProcessTotals;
     lines.push(
       `S1 in-process (warm, no start-up), ${t.length} runs: best ${seconds(Math.min(...t))} s, median ${seconds(median(t))} s ` +
-        `(sweep spec + optimal-lambda spec)`,
+        `(200 n x 4 lambdas plus the optimal lambda at every n)`,
     );
   }
   for (const r of results) {
@@ -84,7 +84,7 @@ export function notes(results: ScenarioResult[]): string[] {
   const threads = results.find((r) => r.numpy.report)?.numpy.report?.threads;
   if (threads) {
     lines.push(
-      `NumPy ${results.find((r) => r.numpy.report)?.numpy.report?.numpy}: OpenBLAS threads ${threads.openblas ?? 'unknown'} ` +
+      `NumPy ${results.find((r) => r.numpy.report)?.numpy.report?.numpy}: OpenBLAS kernel ${threads.kernel ?? 'unknown'}, threads ${threads.openblas ?? 'unknown'} ` +
         `(OPENBLAS_NUM_THREADS=${threads.OPENBLAS_NUM_THREADS ?? 'unset'}, OMP_NUM_THREADS=${threads.OMP_NUM_THREADS ?? 'unset'}, ${threads.cpus} CPUs)`,
     );
   }
