@@ -13,15 +13,40 @@
 import { choleskyFactor } from '../linalg/cholesky';
 import { symmetricEigenvalues } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
-import { matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
-import { congruenceWith, covarianceTimesVector } from './covariance';
+import { gram, matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
+import { congruenceWith, covarianceTimesVector, timesCovariance } from './covariance';
 import type { Covariance } from './types';
 
 export interface LayerFactors {
   w: Matrix;
-  inner: Covariance;
+  /** Omega_{l-1}: the input covariance or the previous layer's. */
+  inner: Covariance | LayerCovariance;
   a: number;
   b: number;
+}
+
+/** W C W^T for a plain covariance or a layer's Omega (which picks its cheaper route). */
+export function congruenceWithAny(w: Matrix, c: Covariance | LayerCovariance): Matrix {
+  return c instanceof LayerCovariance ? c.congruence(w) : congruenceWith(w, c);
+}
+
+/** trace(W C W^T) without forming the k x k product. */
+export function traceOfCongruence(w: Matrix, c: Covariance | LayerCovariance): number {
+  if (c instanceof LayerCovariance) return c.traceOfCongruence(w);
+  const wc = timesCovariance(w, c);
+  let t = 0;
+  for (let i = 0; i < w.data.length; i++) t += (wc.data[i] as number) * (w.data[i] as number);
+  return t;
+}
+
+function asCovariance(c: Covariance | LayerCovariance): Covariance {
+  return c instanceof LayerCovariance ? { kind: 'dense', matrix: c.matrix() } : c;
+}
+
+function frobenius2(m: Matrix): number {
+  let s = 0;
+  for (const x of m.data) s += x * x;
+  return s;
 }
 
 export interface LayerSpectrum {
@@ -57,7 +82,7 @@ export class LayerCovariance {
   matrix(): Matrix {
     if (!this.dense) {
       const { w, inner, a, b } = this.factors as LayerFactors;
-      const m = congruenceWith(w, inner);
+      const m = congruenceWithAny(w, inner);
       const k = m.rows;
       for (let i = 0; i < m.data.length; i++) m.data[i] = a * (m.data[i] as number);
       for (let i = 0; i < k; i++) m.data[i * k + i] = (m.data[i * k + i] as number) + b;
@@ -71,9 +96,42 @@ export class LayerCovariance {
     if (this.dense || !this.factors) return matVec(this.matrix(), v);
     // a W (C (W^T v)) + b v: three O(k m) products instead of a k x k matrix.
     const { w, inner, a, b } = this.factors;
-    const out = matVec(w, covarianceTimesVector(inner, transposeMatVec(w, v)));
+    const wv = transposeMatVec(w, v);
+    const out = matVec(w, inner instanceof LayerCovariance ? inner.times(wv) : covarianceTimesVector(inner, wv));
     for (let i = 0; i < out.length; i++) out[i] = a * (out[i] as number) + b * (v[i] as number);
     return out;
+  }
+
+  /**
+   * The next layer's H = W Omega W^T. For an unformed Omega = a V C V^T + b I with C the identity or
+   * diagonal: a (W V C^1/2)(W V C^1/2)^T + b W W^T, which costs 2kmn + k^2 n + k^2 m flops
+   * (W: k x m, V: m x n, n < m since the layer widened) instead of forming Omega (m^2 n) and
+   * W Omega W^T (2 k m^2 + k^2 m), and never holds the m x m matrix.
+   */
+  congruence(w: Matrix): Matrix {
+    const f = this.factors;
+    if (!this.dense && f && !(f.inner instanceof LayerCovariance) && f.inner.kind !== 'dense') {
+      const h = gram(this.reducedFactor(w, f));
+      const g = gram(w);
+      for (let i = 0; i < h.data.length; i++) h.data[i] = f.a * (h.data[i] as number) + f.b * (g.data[i] as number);
+      return h;
+    }
+    return congruenceWith(w, { kind: 'dense', matrix: this.matrix() });
+  }
+
+  traceOfCongruence(w: Matrix): number {
+    const f = this.factors;
+    if (!this.dense && f && !(f.inner instanceof LayerCovariance) && f.inner.kind !== 'dense') {
+      return f.a * frobenius2(this.reducedFactor(w, f)) + f.b * frobenius2(w);
+    }
+    return traceOfCongruence(w, { kind: 'dense', matrix: this.matrix() });
+  }
+
+  /** W V C^1/2 for an identity or diagonal inner covariance C. */
+  private reducedFactor(w: Matrix, f: LayerFactors): Matrix {
+    const wv = multiply(w, f.w);
+    const inner = f.inner as Covariance;
+    return inner.kind === 'diagonal' ? scaleColumns(wv, inner.values.map(Math.sqrt)) : wv;
   }
 
   spectrum(vectors: readonly Float64Array[] = []): LayerSpectrum {
@@ -88,7 +146,8 @@ export class LayerCovariance {
 }
 
 /** Returns undefined when Omega_{l-1} is not positive definite (no Cholesky factor): the caller diagonalises Omega_l itself. */
-function widenedSpectrum({ w, inner, a, b }: LayerFactors, vectors: readonly Float64Array[]): LayerSpectrum | undefined {
+function widenedSpectrum({ w, inner: innerAny, a, b }: LayerFactors, vectors: readonly Float64Array[]): LayerSpectrum | undefined {
+  const inner = asCovariance(innerAny);
   const k = w.rows;
   const m = w.cols;
   let factorA: Matrix;

@@ -11,8 +11,7 @@
 import type { Matrix } from '../linalg/matrix';
 import { ProblemError } from '../problems';
 import { hermiteCoefficients, type HermiteCoefficients } from './gaussian';
-import { congruenceWith, timesCovariance } from './covariance';
-import { LayerCovariance } from './layerCovariance';
+import { congruenceWithAny, LayerCovariance, traceOfCongruence } from './layerCovariance';
 import type { Covariance, LayerModel } from './types';
 
 export interface LayerLinearization {
@@ -60,14 +59,14 @@ export function coefficientsOrProblem(layer: LayerModel, variance: number): Herm
  * @param formOmega whether Omega_l must exist as a dense matrix (it feeds another layer or the
  *   per-neuron formula). A widening last layer with the average linearisation stays factored.
  */
-export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covariance, formOmega = true): LinearizedLayer {
+export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covariance | LayerCovariance, formOmega = true): LinearizedLayer {
   const k = w.rows;
   const gain = new Float64Array(k);
   const variances = new Float64Array(k);
   const centring = new Float64Array(k);
 
   if (layer.linearization === 'average') {
-    const h = formOmega ? congruenceWith(w, previous) : undefined; // H = W Omega_{l-1} W^T
+    const h = formOmega ? congruenceWithAny(w, previous) : undefined; // H = W Omega_{l-1} W^T
     const r = (h ? traceOf(h) : traceOfCongruence(w, previous)) / k;
     const c = coefficientsOrProblem(layer, r);
     const a = c.kappa1 * c.kappa1;
@@ -85,7 +84,7 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
     return { omega, layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring }) };
   }
 
-  const h = congruenceWith(w, previous);
+  const h = congruenceWithAny(w, previous);
   const d = h.data;
   const trace = traceOf(h);
   // Per-neuron: coefficients at each neuron's own variance (useful for trained rows of unequal norm).
@@ -140,13 +139,5 @@ function report(
 function traceOf(m: Matrix): number {
   let t = 0;
   for (let i = 0; i < m.rows; i++) t += m.data[i * m.cols + i] as number;
-  return t;
-}
-
-/** trace(W C W^T) = sum_ij (W C)_ij W_ij without forming the k x k product. */
-function traceOfCongruence(w: Matrix, c: Covariance): number {
-  const wc = timesCovariance(w, c);
-  let t = 0;
-  for (let i = 0; i < w.data.length; i++) t += (wc.data[i] as number) * (w.data[i] as number);
   return t;
 }

@@ -8,7 +8,7 @@ import { matVec, multiply, multiplyTransposed, scaleColumns, scaleRows, transpos
 import { centredCrossMoment } from './gaussian';
 import { covarianceTimesVector, crossCongruence, quadraticForm, timesCovariance, toDense } from './covariance';
 import { sharesRandomness } from './dependencies';
-import type { LayerCovariance } from './layerCovariance';
+import { LayerCovariance } from './layerCovariance';
 import { linearizeLayer, type LayerLinearization } from './linearization';
 import { teacherBeta, teacherReadout } from './readouts';
 import type { Covariance, ExperimentModel, LayerModel } from './types';
@@ -38,15 +38,16 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
   const omega0 = inputCovariance(model);
   const layerCovariances: LayerCovariance[] = [];
   const student: LayerLinearization[] = [];
-  let previous: Covariance = omega0;
-  model.student.forEach((layer, l) => {
-    // Only a last layer's Omega may stay factored (the widening shortcut); others feed the next layer.
-    const last = l === model.student.length - 1;
-    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), previous, !(last && layer.width > layer.fanIn));
+  let previous: Covariance | LayerCovariance = omega0;
+  for (const layer of model.student) {
+    // A widening layer's Omega stays factored: its spectrum comes from the fan-in sized problem and
+    // the next layer multiplies through the factors (model/layerCovariance.ts); it is formed only
+    // if something needs the matrix itself.
+    const { omega, layer: lin } = linearizeLayer(layer, weightsOf(weights, layer), previous, layer.width <= layer.fanIn);
     layerCovariances.push(omega);
     student.push(lin);
-    if (!last) previous = { kind: 'dense', matrix: omega.matrix() };
-  });
+    previous = omega;
+  }
   const omegaL = layerCovariances[layerCovariances.length - 1] as LayerCovariance;
   const target = model.target;
   const noiseVariance = target.kind === 'data' ? 0 : target.noise * target.noise;
