@@ -20,6 +20,7 @@ import { gram, scaleColumns, transposeGram } from "./products";
 import { implicitQL } from "./tridiagonalQL";
 import { activeKernels } from "./backend";
 import * as wasm from "./wasm/eigen";
+import { ascendingOrder } from './order';
 
 export interface EigenvaluesResult {
   /** Eigenvalues in ascending order. */
@@ -46,13 +47,6 @@ export interface TridiagonalForm {
   readonly offDiagonal: Float64Array;
   /** Q^T: row i is column i of Q (orthogonal). */
   readonly qTransposed: Matrix;
-}
-
-/** Indices that sort values ascending (stable). */
-function ascendingOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  order.sort((i, j) => values[i] - values[j] || i - j);
-  return order;
 }
 
 /** Square with a finite lower triangle (the only part the reduction reads). */

@@ -14,47 +14,33 @@
  */
 import { psdSquareRoot } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
-import { matVec, multiply, scaleColumns } from '../linalg/products';
-import type { Random } from '../rng';
+import { covarianceTimesVector, timesCovariance } from '../model/covariance';
 import type { Covariance } from '../model/types';
+import type { Random } from '../rng';
 
-/** Omega0^{1/2} in the cheapest exact form. */
-export type InputRoot = { kind: 'identity' } | { kind: 'diagonal'; root: Float64Array } | { kind: 'dense'; root: Matrix };
+/** Omega0^{1/2}, itself a covariance in the cheapest exact form (identity, diagonal, dense). */
+export type InputRoot = Covariance;
 
 /** The square root of the input covariance; throws (with the reason) when Omega0 is not PSD. */
 export function inputRoot(covariance: Covariance): InputRoot {
   switch (covariance.kind) {
     case 'identity':
-      return { kind: 'identity' };
+      return covariance;
     case 'diagonal':
-      return { kind: 'diagonal', root: covariance.values.map((v) => Math.sqrt(Math.max(0, v))) };
+      return { kind: 'diagonal', values: covariance.values.map((v) => Math.sqrt(Math.max(0, v))) };
     case 'dense':
-      return { kind: 'dense', root: psdSquareRoot(covariance.matrix) };
+      return { kind: 'dense', matrix: psdSquareRoot(covariance.matrix) };
   }
 }
 
 /** W S: the weights a first layer applies to z so that it sees x = S z. */
 export function foldIntoWeights(w: Matrix, root: InputRoot): Matrix {
-  switch (root.kind) {
-    case 'identity':
-      return w;
-    case 'diagonal':
-      return scaleColumns(w, root.root);
-    case 'dense':
-      return multiply(w, root.root);
-  }
+  return timesCovariance(w, root);
 }
 
 /** S v (S symmetric), so that v . x = (S v) . z. */
 export function foldIntoVector(v: Float64Array, root: InputRoot): Float64Array {
-  switch (root.kind) {
-    case 'identity':
-      return v;
-    case 'diagonal':
-      return v.map((x, i) => x * (root.root[i] as number));
-    case 'dense':
-      return matVec(root.root, v);
-  }
+  return covarianceTimesVector(root, v);
 }
 
 /** Fills consecutive blocks of input rows; blocks must be requested in order (row 0 first). */

@@ -11,6 +11,7 @@
 import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../eigen";
 import type { Matrix } from "../matrix";
 import { WasmKernels } from "./instance";
+import { ascendingOrder } from "../order";
 
 /** QL sweeps allowed per eigenvalue before giving up (as tridiagonalQL.ts). */
 const MAX_SWEEPS_PER_EIGENVALUE = 60;
@@ -19,13 +20,6 @@ const LOG_CAPACITY = 1 << 16;
 /** ql's target: q vectors one after the other, or the rows of an n x n matrix. */
 const QL_VECTORS = 0;
 const QL_ROWS = 1;
-
-/** Indices that sort values ascending (stable), as in eigen.ts. */
-function ascendingOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  order.sort((i, j) => values[i] - values[j] || i - j);
-  return order;
-}
 
 /** Eigenvalues (ascending) of the symmetric a and the projections U^T v of each vector. */
 export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: readonly Float64Array[]): EigenvaluesResult | undefined {
