@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 // Thin launcher: the compiled CLI lives in out/ (built by `npm install` through the prepare script).
+// A reader that stops early (`rainbow predict ... | head`) closes the pipe: that ends the output
+// quietly, like other command-line tools, instead of an EPIPE stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = require('../out/server/src/cli.js');
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -3,7 +3,7 @@
  * (Runs the compiled CLI; `npm test` builds first.)
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,4 +92,14 @@ test('schema prints the JSON Schema', () => {
   const r = rainbow('schema');
   assert.equal(r.code, 0);
   assert.equal(JSON.parse(r.stdout).$schema, 'https://json-schema.org/draft/2020-12/schema');
+});
+
+test('a reader that stops early (| head) ends the output quietly, without a stack trace', async () => {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'predict', 'examples/deep-tanh.rainbow.json', '--json', '--eigenvalues'], { cwd: repoRoot });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
 });
