@@ -15,6 +15,7 @@ import { measureScenario, type Options, type ScenarioResult } from './measure';
 import { numpyAvailable } from './processes';
 import { comparisonTable, notes, stageTable } from './report';
 import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type ScenarioName } from './scenarios';
+import { startKernelThreads } from '../../server/src/kernelThreads';
 
 const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy]';
 
@@ -47,7 +48,7 @@ function parseArguments(argv: string[]): Arguments {
   return args;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let args: Arguments;
   try {
     args = parseArguments(argv);
@@ -63,6 +64,9 @@ function main(argv: string[]): number {
   const fromSource = __filename.endsWith('.ts');
   if (fromSource) log('bench: running from source through tsx: process times include transpilation at start-up');
 
+  // In-process runs use a kernel helper thread, as the CLI does and the language server will.
+  const threads = startKernelThreads();
+  await threads.ready();
   // The machine may be shared: the load average before and after says how much the numbers mean.
   const loadBefore = loadavg();
   const results: ScenarioResult[] = [];
@@ -71,6 +75,7 @@ function main(argv: string[]): number {
     log(`${name}: ${scenario.description}`);
     results.push(measureScenario(scenario, options, log));
   }
+  await threads.stop();
 
   const loadAfter = loadavg();
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
@@ -99,4 +104,6 @@ function main(argv: string[]): number {
   return results.every((r) => r.ours.ok) ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
