@@ -55,7 +55,12 @@ export function forEachBlock(
   }
 }
 
-/** Draws `count` samples: features, noise-free targets, and labels with noise from `noise`. */
+/**
+ * Draws `count` samples: features, noise-free targets, and labels with noise from `noise`. `reuse`
+ * (a set of the same size from an earlier repetition) is overwritten instead of allocating: the
+ * feature matrices are the simulation's largest arrays, and fresh ones every repetition would
+ * raise the peak memory by the garbage the collector has not reclaimed yet.
+ */
 export function drawSampleSet(
   experiment: SimulatedExperiment,
   count: number,
@@ -63,10 +68,12 @@ export function drawSampleSet(
   rows: Int32Array | undefined,
   noise: Random,
   blockRows = BLOCK_ROWS,
+  reuse?: SampleSet,
 ): SampleSet {
   const p = experiment.features;
-  const features = zeros(count, p);
-  const targets = new Float64Array(count);
+  const fits = reuse !== undefined && reuse.features.rows === count && reuse.features.cols === p;
+  const features = fits ? reuse.features : zeros(count, p);
+  const targets = fits ? reuse.targets : new Float64Array(count);
   forEachBlock(
     experiment,
     count,
@@ -79,7 +86,7 @@ export function drawSampleSet(
     blockRows,
   );
   const s = experiment.label.noise;
-  const labels = new Float64Array(count);
+  const labels = fits ? reuse.labels : new Float64Array(count);
   for (let i = 0; i < count; i++) labels[i] = (targets[i] as number) + (s > 0 ? s * noise.normal() : 0);
   return { features, labels, targets };
 }

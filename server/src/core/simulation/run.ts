@@ -206,22 +206,29 @@ export function* simulateRun(model: ExperimentModel, analysis: Analysis, run: nu
   const totalFits = ns.length * repeats;
   let completed = 0;
 
+  // Buffers kept from one repetition to the next (see drawSampleSet).
+  let previousTrain: SampleSet | undefined;
+  let previousTest: SampleSet | undefined;
+  const g = zeros(p, p);
+  const b = new Float64Array(p);
   for (let r = 0; r < repeats; r++) {
     const label = `simulation/${run}/repeat=${r}`;
     const draw: RowDraw | undefined = rowsData
       ? drawRows(Random.stream(model.seed, `${label}/rows`), total, nMax, testCount, withoutReplacement)
       : undefined;
-    const sample = (part: 'train' | 'test', count: number, rows: Int32Array | undefined): SampleSet => {
+    const sample = (part: 'train' | 'test', count: number, rows: Int32Array | undefined, reuse: SampleSet | undefined): SampleSet => {
       const inputs = rowsData ? rowStream(rowsData, rows as Int32Array) : gaussianStream(model.dimension, Random.stream(model.seed, `${label}/${part}/inputs`));
-      return drawSampleSet(experiment, count, inputs, rows, Random.stream(model.seed, `${label}/${part}/noise`), blockRows);
+      return drawSampleSet(experiment, count, inputs, rows, Random.stream(model.seed, `${label}/${part}/noise`), blockRows, reuse);
     };
-    const train = sample('train', nMax, draw?.train);
-    const test = testCount > 0 ? sample('test', testCount, draw?.test) : undefined;
+    const train = sample('train', nMax, draw?.train, previousTrain);
+    const test = testCount > 0 ? sample('test', testCount, draw?.test, previousTest) : undefined;
+    previousTrain = train;
+    previousTest = test;
     lap('features');
 
     // Nested training sets: G and F^T y accumulate over the rows added since the previous n >= p.
-    const g = zeros(p, p);
-    const b = new Float64Array(p);
+    g.data.fill(0);
+    b.fill(0);
     let accumulated = 0;
     let kernel: Matrix | undefined;
 
