@@ -49,10 +49,9 @@ export interface SimulationOptions {
    * Data specs: 'with-replacement' (default) draws training and test rows i.i.d. from the rows,
    * that is from the empirical distribution whose moments the prediction uses (theory.md
    * section 5), so simulation and prediction describe the same population. 'without-replacement'
-   * draws disjoint training and test rows (a held-out split, as on real data); its test error
-   * exceeds the prediction by about (n/N)(testError - trainError), because a fresh draw from the
-   * empirical distribution hits a training row with probability n/N. Falls back to
-   * with-replacement when the rows do not suffice.
+   * draws disjoint training and test rows (a held-out split, as on real data), which is not the
+   * population the prediction describes: the two differ when n is a sizeable fraction of N.
+   * Falls back to with-replacement when the rows do not suffice.
    */
   dataSampling?: 'with-replacement' | 'without-replacement';
   ridgeMethod?: RidgeMethod;
