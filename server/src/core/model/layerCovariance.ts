@@ -5,7 +5,7 @@
  * b = kappaStar2). When the layer widens (width k > fan-in m), W Omega_{l-1} W^T = A A^T with
  * A = W L, L L^T = Omega_{l-1} (Cholesky), has rank at most m: its non-zero eigenvalues are those of
  * the m x m matrix A^T A, and Omega_l has the eigenvalue b with multiplicity k - m
- * (engineering.md: the low-rank shortcut for widening layers). For a vector psi, the projections on
+ * (the low-rank shortcut for widening layers). For a vector psi, the projections on
  * the eigenvectors u_i = A v_i / sqrt(mu_i) are (v_i . A^T psi) / sqrt(mu_i), and the degenerate
  * eigenspace of b receives the rest of |psi|^2. The risk formula only needs sums over eigenvalues,
  * so giving that whole remainder to one copy of b is exact.

@@ -4,7 +4,7 @@
  *
  *     kappa = lambda/n + (kappa/n) * sum_i omega_i / (omega_i + kappa)
  *
- * Solved for K = n * kappa through the cancellation-free form (engineering.md)
+ * Solved for K = n * kappa through the cancellation-free form
  *
  *     F(K) = K (1 - p/n) + (K^2/n) * sum_i 1/(n omega_i + K) - lambda = 0,
  *
