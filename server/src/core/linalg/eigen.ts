@@ -114,18 +114,10 @@ export function symmetricEigen(a: Matrix): EigenResult {
   const fast = kernels && wasm.symmetricEigen(kernels, a);
   if (fast) return fast;
   const n = a.rows;
-  const w = Float64Array.from(a.data);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const h = new Float64Array(n);
-  let converged = true;
-  let y: Float64Array = new Float64Array(0);
-  if (n > 0) {
-    tridiagonalise(w, n, d, e, h, new Float64Array(n), new Float64Array(n));
-    // Rows of y are the eigenvectors being formed: Z^T, then U^T after QL's rotations.
-    y = accumulateReflectors(w, n, h);
-    converged = implicitQL(d, e, n, y, n);
-  }
+  // Rows of y are the eigenvectors being formed: Q^T, then U^T after QL's rotations.
+  const { diagonal: d, offDiagonal: e, qTransposed } = tridiagonalFormTs(a);
+  const y = qTransposed.data;
+  const converged = n > 0 ? implicitQL(d, e, n, y, n) : true;
   const order = ascendingOrder(d);
   const values = new Float64Array(n);
   const vectors = zeros(n, n);
@@ -151,7 +143,11 @@ export function symmetricTridiagonalForm(a: Matrix): TridiagonalForm {
   requireSymmetricInput(a, "symmetricTridiagonalForm");
   const kernels = activeKernels();
   const fast = kernels && wasm.symmetricTridiagonalForm(kernels, a);
-  if (fast) return fast;
+  return fast ?? tridiagonalFormTs(a);
+}
+
+/** The TypeScript reduction behind symmetricTridiagonalForm and symmetricEigen. */
+function tridiagonalFormTs(a: Matrix): TridiagonalForm {
   const n = a.rows;
   const w = Float64Array.from(a.data);
   const diagonal = new Float64Array(n);
