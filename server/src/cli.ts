@@ -11,6 +11,7 @@ import { formatProblem, type Problem } from './core/problems';
 import { loadExperiment } from './core/spec/load';
 import { rainbowSchema } from './core/spec/schema.generated';
 import { predictionJson, predictionTables, simulationJson, simulationTables } from './cli/report';
+import { installHugePageAdvice } from './hugePages';
 import { startKernelThreads } from './kernelThreads';
 import { nodeHost } from './nodeHost';
 
@@ -45,7 +46,10 @@ const stdio: Io = {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // predict and simulate share large matrix products with a helper thread on the second core;
   // it joins as soon as it has started, and the results are the same with or without it.
-  const threads = argv[0] === 'predict' || argv[0] === 'simulate' ? startKernelThreads() : undefined;
+  const heavy = argv[0] === 'predict' || argv[0] === 'simulate';
+  const threads = heavy ? startKernelThreads() : undefined;
+  // Huge pages for the large matrices (Linux, optional addon): fewer page faults, same numbers.
+  if (heavy) installHugePageAdvice();
   try {
     return run(argv, io);
   } catch (error) {

@@ -15,6 +15,7 @@ import { measureScenario, type Options, type ScenarioResult } from './measure';
 import { numpyAvailable } from './processes';
 import { comparisonTable, notes, stageTable } from './report';
 import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type ScenarioName } from './scenarios';
+import { installHugePageAdvice } from '../../server/src/hugePages';
 import { startKernelThreads } from '../../server/src/kernelThreads';
 
 const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy]';
@@ -64,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
   const fromSource = __filename.endsWith('.ts');
   if (fromSource) log('bench: running from source through tsx: process times include transpilation at start-up');
 
-  // In-process runs use a kernel helper thread, as the CLI does and the language server will.
+  // In-process runs use a kernel helper thread and huge-page advice, as the CLI does and the
+  // language server will (RAINBOW_HUGE_PAGES=off turns the advice off, here and in the children).
+  const hugePages = installHugePageAdvice();
   const threads = startKernelThreads();
   await threads.ready();
   // The machine may be shared: the load average before and after says how much the numbers mean.
@@ -81,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const out = process.stdout;
   out.write(
-    `\nRainbow Lab (${linalgBackend()} kernels) vs the NumPy pipeline (${cpus().length} CPUs, Node ${process.version}; medians of ${args.repeats} run(s); ` +
+    `\nRainbow Lab (${linalgBackend()} kernels, huge-page advice ${hugePages ? 'on' : 'off'}) vs the NumPy pipeline (${cpus().length} CPUs, Node ${process.version}; medians of ${args.repeats} run(s); ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after)\n\n`,
   );
   out.write(`${comparisonTable(results)}\n\n`);
@@ -95,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
 
   const resultsFile = join(folder, 'results.json');
   const json = {
-    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, linalgBackend: linalgBackend(), fromSource, loadBefore, loadAfter },
+    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, linalgBackend: linalgBackend(), hugePages, fromSource, loadBefore, loadAfter },
     options: { ...args, sweepLambdas: SWEEP_LAMBDAS, simulationLambdas: SIMULATION_LAMBDAS, convention: 'mean' },
     scenarios: results,
   };

@@ -15,6 +15,7 @@ import { Matrix, get, identity, zeros } from "../../server/src/core/linalg/matri
 import {
   addDiagonal,
   congruence,
+  factoredCongruence,
   gram,
   multiply,
   multiplyTransposed,
@@ -258,6 +259,21 @@ describe("WebAssembly products agree with TypeScript to 1e-10", () => {
       assertExactlySymmetric(cW, "W S W^T");
     });
   }
+
+  it("a (W V)(W V)^T + b W W^T (a widening layer's congruence) equals the formed W Omega W^T, exactly symmetric", () => {
+    for (const [k, m, n, a, b] of [[40, 30, 12, 0.7, 0.3], [300, 270, 130, 1.3, 2e-3], [25, 25, 25, 0.5, -1e-17], [9, 4, 0, 0.5, 0.2]] as const) {
+      const w = randomMatrix(k, m, `fc/w/${k}`);
+      const v = randomMatrix(m, n, `fc/v/${k}`);
+      const [h, hW] = both(() => factoredCongruence(w, v, a, b));
+      assertMatrixClose(hW, h, `factored congruence ${k}x${m}x${n}`);
+      assertExactlySymmetric(hW, "factored congruence");
+      // Against the definition: Omega = a V V^T + b I formed, then W Omega W^T.
+      const vvt = multiplyTransposed(v, v);
+      const omega = addDiagonal({ ...vvt, data: vvt.data.map((x) => a * x) }, b);
+      const [formed] = both(() => congruence(w, omega));
+      assertMatrixClose(hW, formed, `factored against formed ${k}x${m}x${n}`);
+    }
+  });
 
   it("structured operands: identity, zeros, a rank-one matrix and empty dimensions", () => {
     const a = randomMatrix(37, 37, "structured");

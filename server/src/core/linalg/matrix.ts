@@ -2,6 +2,8 @@
  * Dense matrices: row-major Float64Array with explicit shape. Every kernel in linalg/ works on this
  * one type so that the TypeScript and WebAssembly paths are interchangeable.
  */
+import { allocateDoubles } from './memory';
+
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -10,7 +12,7 @@ export interface Matrix {
 }
 
 export function zeros(rows: number, cols: number): Matrix {
-  return { rows, cols, data: new Float64Array(rows * cols) };
+  return { rows, cols, data: allocateDoubles(rows * cols) };
 }
 
 export function identity(n: number): Matrix {

@@ -235,6 +235,21 @@ export function congruence(w: Matrix, s: Matrix): Matrix {
   return gemm(w.rows, w.rows, w.cols, rowsOf(t), rowsOf(w), true);
 }
 
+/**
+ * a (W V)(W V)^T + b W W^T, exactly symmetric: W Omega W^T for an Omega = a V V^T + b I kept in
+ * factors (a widening layer's, model/layerCovariance.ts), without forming Omega.
+ */
+export function factoredCongruence(w: Matrix, v: Matrix, a: number, b: number): Matrix {
+  requireShape(w.cols === v.rows, "factoredCongruence", w, v);
+  const kernels = activeKernels();
+  const fast = kernels && wasm.factoredCongruence(kernels, w, v, a, b);
+  if (fast) return fast;
+  const h = gram(multiply(w, v));
+  const g = gram(w);
+  for (let i = 0; i < h.data.length; i++) h.data[i] = a * (h.data[i] as number) + b * (g.data[i] as number);
+  return h;
+}
+
 /** A A^T, exactly symmetric. */
 export function gram(a: Matrix): Matrix {
   const kernels = activeKernels();

@@ -13,7 +13,7 @@
 import { choleskyFactor } from '../linalg/cholesky';
 import { symmetricEigenvalues } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
-import { gram, matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
+import { factoredCongruence, matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
 import { congruenceWith, covarianceTimesVector, timesCovariance } from './covariance';
 import type { Covariance } from './types';
 
@@ -111,10 +111,8 @@ export class LayerCovariance {
   congruence(w: Matrix): Matrix {
     const f = this.factors;
     if (!this.dense && f && !(f.inner instanceof LayerCovariance) && f.inner.kind !== 'dense') {
-      const h = gram(this.reducedFactor(w, f));
-      const g = gram(w);
-      for (let i = 0; i < h.data.length; i++) h.data[i] = f.a * (h.data[i] as number) + f.b * (g.data[i] as number);
-      return h;
+      const inner = f.inner;
+      return factoredCongruence(w, inner.kind === 'diagonal' ? scaleColumns(f.w, inner.values.map(Math.sqrt)) : f.w, f.a, f.b);
     }
     return congruenceWith(w, { kind: 'dense', matrix: this.matrix() });
   }

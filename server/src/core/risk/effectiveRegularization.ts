@@ -29,10 +29,25 @@ export const MAX_KAPPA_ITERATIONS = 200;
  * @param lambda ridge penalty in the sum convention (> 0)
  * @param guess optional warm start for kappa (e.g. the neighbouring sweep point)
  */
+/**
+ * trace(Omega) by spectrum: a learning curve solves hundreds of times with one spectrum, and the
+ * sum would otherwise be one more pass over it per solve. Spectra are results, never modified.
+ */
+const traces = new WeakMap<Float64Array, number>();
+
+function traceOf(omega: Float64Array): number {
+  let trace = traces.get(omega);
+  if (trace === undefined) {
+    trace = 0;
+    for (let i = 0; i < omega.length; i++) trace += omega[i] as number;
+    traces.set(omega, trace);
+  }
+  return trace;
+}
+
 export function solveKappa(omega: Float64Array, n: number, lambda: number, guess?: number): KappaSolution {
   const p = omega.length;
-  let traceOmega = 0;
-  for (let i = 0; i < p; i++) traceOmega += omega[i] as number;
+  const traceOmega = traceOf(omega);
   let lo = lambda;
   let hi = lambda + traceOmega;
   // Newton on a convex F converges monotonically from the right end of the bracket.

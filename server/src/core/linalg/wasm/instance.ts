@@ -11,6 +11,7 @@
  */
 import { KERNELS_WASM_BASE64 } from "./kernels.generated";
 import { GemmArguments, HelperPool, MAX_HELPERS } from "./parallel";
+import { adviseLargeRegion, allocateDoubles } from "../memory";
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets, sizes in elements. */
 export interface KernelExports {
@@ -34,6 +35,7 @@ export interface KernelExports {
   sumProductParts(i: number, parts: number, y: number): void;
   qlWorkDoubles(n: number, capacity: number): number;
   gatherColumns(n: number, y: number, order: number, out: number): void;
+  scal(alpha: number, x: number, len: number): void;
 }
 
 /** gemm flags (assembly/gemm.ts). */
@@ -44,6 +46,8 @@ export const GEMM_LOWER = 4;
 const PAGE_BYTES = 65536;
 /** 4 GiB, the most a 32-bit WebAssembly memory can address. */
 const MAX_PAGES = 65536;
+/** The x86-64 huge page (2 MiB), the unit of the memory advice in ensure(). */
+const HUGE_PAGE_BYTES = 2 * 1024 * 1024;
 /** Arrays start on 64-byte boundaries (cache lines). */
 const ALIGN = 64;
 
@@ -173,11 +177,13 @@ export class WasmKernels {
   }
 
   /**
-   * A copy of `length` doubles at `offset`, in an ordinary (not shared) buffer. slice() copies in
-   * bulk, where set() from a view of shared memory goes element by element (about 30 times slower).
+   * A copy of `length` doubles at `offset`, in an ordinary (not shared) buffer, allocated (and, when
+   * large, advised) before the copy writes to it.
    */
   read(offset: number, length: number): Float64Array {
-    return this.f64.slice(offset / 8, offset / 8 + length);
+    const out = allocateDoubles(length);
+    out.set(this.f64.subarray(offset / 8, offset / 8 + length));
+    return out;
   }
 
   private ensure(bytes: number): boolean {
@@ -190,6 +196,10 @@ export class WasmKernels {
     } catch {
       return false;
     }
+    // The new pages have not been written yet: the host may advise them (linalg/memory.ts), from
+    // the huge-page boundary below the old end so that the page straddling it is covered too.
+    const from = Math.floor(have / HUGE_PAGE_BYTES) * HUGE_PAGE_BYTES;
+    adviseLargeRegion(new Float64Array(this.memory.buffer, from, (pages * PAGE_BYTES - from) / 8));
     return true;
   }
 

@@ -8,7 +8,7 @@
  * address; the caller then uses the TypeScript kernel.
  */
 import { Matrix, zeros } from "../matrix";
-import { GEMM_LOWER, WasmKernels } from "./instance";
+import { GEMM_ACCUMULATE, GEMM_LOWER, GEMM_SUBTRACT, WasmKernels } from "./instance";
 
 /** How op(X) reads a row-major matrix: by rows (X itself) or by columns (X^T). */
 interface Operand {
@@ -77,13 +77,43 @@ export function congruence(kernels: WasmKernels, w: Matrix, s: Matrix): Matrix |
   const m = w.rows;
   const p = w.cols;
   if (m === 0 || p === 0) return zeros(m, m);
-  const offsets = kernels.allocate(m * p, p * p, m * p, m * m);
+  // S is dead once T = W S is formed: the result overwrites it.
+  const offsets = kernels.allocate(m * p, m * p, Math.max(p * p, m * m));
   if (offsets === undefined) return undefined;
-  const [pw, ps, pt, pc] = offsets;
+  const [pw, pt, ps] = offsets;
+  const pc = ps;
   kernels.write(pw, w.data);
   kernels.write(ps, s.data);
   kernels.gemm(m, p, p, pw, p, 1, ps, 1, p, pt, p, 0);
   kernels.gemm(m, m, p, pt, p, 1, pw, p, 1, pc, m, GEMM_LOWER);
   kernels.exports.mirrorLower(pc, m);
   return { rows: m, cols: m, data: kernels.read(pc, m * m) };
+}
+
+/**
+ * a (W V)(W V)^T + b W W^T, exactly symmetric, with W, V, T = W V and the result only in the
+ * kernels' memory (one copy out instead of three). The scalars go into the factors (sqrt(a) T,
+ * sqrt(|b|) W) so that the second product accumulates onto the first in place; b < 0 (kappaStar2
+ * at rounding level for a nearly linear activation) subtracts.
+ */
+export function factoredCongruence(kernels: WasmKernels, w: Matrix, v: Matrix, a: number, b: number): Matrix | undefined {
+  const k = w.rows;
+  const m = w.cols;
+  const n = v.cols;
+  if (k === 0) return zeros(0, 0);
+  // V is dead once T = W V is formed: the result overwrites it (less fresh memory to fault in).
+  const offsets = kernels.allocate(k * m, k * n, Math.max(m * n, k * k));
+  if (offsets === undefined) return undefined;
+  const [pw, pt, pv] = offsets;
+  const pc = pv;
+  kernels.write(pw, w.data);
+  kernels.write(pv, v.data);
+  const { exports } = kernels;
+  kernels.gemm(k, n, m, pw, m, 1, pv, 1, n, pt, n, 0);
+  exports.scal(Math.sqrt(a), pt, k * n);
+  kernels.gemm(k, k, n, pt, n, 1, pt, n, 1, pc, k, GEMM_LOWER);
+  exports.scal(Math.sqrt(Math.abs(b)), pw, k * m);
+  kernels.gemm(k, k, m, pw, m, 1, pw, m, 1, pc, k, GEMM_LOWER | GEMM_ACCUMULATE | (b < 0 ? GEMM_SUBTRACT : 0));
+  exports.mirrorLower(pc, k);
+  return { rows: k, cols: k, data: kernels.read(pc, k * k) };
 }

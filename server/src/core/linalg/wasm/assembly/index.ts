@@ -15,3 +15,4 @@ export {
 } from "./tridiagonal";
 export { ql, qlWorkDoubles, rotateColumns } from "./ql";
 export { gatherColumns } from "./gather";
+export { scal } from "./vector";

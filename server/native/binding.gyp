@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "hugepages",
+      "sources": ["hugepages.c"]
+    }
+  ]
+}
