@@ -30,13 +30,16 @@ import {
   TridiagonalForm,
   psdInverse,
   psdSquareRoot,
+  startSymmetricEigenvalues,
   symmetricEigen,
   symmetricEigenvalues,
   symmetricTridiagonalForm,
 } from "../../server/src/core/linalg/eigen";
-import { LinalgBackend, kernelHelperParts, linalgBackend, setLinalgBackend, wasmUnavailableReason } from "../../server/src/core/linalg/backend";
+import { LinalgBackend, activeKernels, kernelHelperParts, linalgBackend, setLinalgBackend, wasmUnavailableReason } from "../../server/src/core/linalg/backend";
 import { WasmKernels, decodeBase64, kernelsModule } from "../../server/src/core/linalg/wasm/instance";
 import { startKernelThreads } from "../../server/src/kernelThreads";
+import { predict } from "../../server/src/core/prediction";
+import { experimentText, memoryHost } from "../support/memoryHost";
 
 const TOL = 1e-10;
 
@@ -528,5 +531,58 @@ describe("kernels shared with a helper thread", () => {
     }
     // Detached: the thread alone again.
     run().forEach((m, i) => assert.deepEqual(m, alone[i], `product ${i} after stop`));
+  });
+
+  it("solve an eigenvalue problem asynchronously while the caller multiplies: the same bits, arrays kept apart", async () => {
+    const big = randomSymmetric(700, "async/big");
+    const v = randomMatrix(1, 700, "async/v").data;
+    const a = randomMatrix(600, 300, "async/a");
+    const reference = symmetricEigenvalues(big, [v]);
+    const product = gram(a);
+    const threads = startKernelThreads(1);
+    try {
+      await threads.ready();
+      const kernels = activeKernels() as WasmKernels;
+      const before = kernels.allocate(1);
+      const pending = startSymmetricEigenvalues(big, [v]);
+      const during = kernels.allocate(1);
+      assert.ok(before && during && (during[0] as number) > (before[0] as number), "later calls are laid out past the reserved arrays");
+      // A second problem finds no idle helper and is solved at once; products meanwhile run on
+      // this thread alone and overwrite nothing of the pending problem.
+      const second = startSymmetricEigenvalues(big, [v]).finish();
+      assert.deepEqual(gram(a), product);
+      const result = pending.finish();
+      assert.deepEqual(result, reference);
+      assert.deepEqual(second, reference);
+      assert.deepEqual(kernels.allocate(1), before, "the arrays are released");
+      assert.deepEqual(gram(a), product);
+      assert.equal(pending.finish(), result, "finish() again returns the collected result");
+      // The helper shares products again once the result is collected.
+      const parts = kernelHelperParts();
+      for (let attempt = 0; attempt < 20 && kernelHelperParts() === parts; attempt++) assert.deepEqual(gram(a), product);
+      assert.ok(kernelHelperParts() > parts, "the helper took part in products again");
+    } finally {
+      await threads.stop();
+    }
+  });
+
+  it("leave a prediction unchanged: hidden-layer spectra on the helper during the learning curve", async () => {
+    const files = {
+      "/spec.rainbow.json": experimentText({
+        input: { dimension: 200 },
+        student: { layers: [{ width: 300, activation: "tanh" }, { width: 250, activation: "relu" }, { width: 250, activation: "erf" }] },
+        ridge: { lambda: [1e-3, "optimal"] },
+        samples: { n: [100, 400] },
+      }),
+    };
+    const run = () => predict(files["/spec.rainbow.json"], "/spec.rainbow.json", memoryHost(files));
+    const alone = run();
+    const threads = startKernelThreads(1);
+    try {
+      await threads.ready();
+      assert.deepEqual(run(), alone);
+    } finally {
+      await threads.stop();
+    }
   });
 });

@@ -9,7 +9,7 @@
  * printer, the language server and the webview.
  */
 import type { SpecHost } from './host';
-import type { LayerCovariance } from './model/layerCovariance';
+import type { LayerSpectrum } from './model/layerCovariance';
 import { analyse, type Analysis, type Stage } from './analysis';
 import { summarize, type SpectrumSummary } from './model/spectrum';
 import type { ExperimentModel, LayerModel } from './model/types';
@@ -159,9 +159,29 @@ export function* predictionSteps(
       const { moments, risk, summary } = step.value;
       onAnalysed?.({ run, model, ...(sweepValue === undefined ? {} : { sweepValue }), analysis: step.value, documents: loaded.documents });
       const tag = sweepValue === undefined ? {} : { sweepValue };
+      // The hidden layers' spectra (for the report) go to a helper thread when one is idle, while
+      // this thread computes the learning curve, which uses no kernel; collected after it.
+      const last = moments.student.length - 1;
+      const pendingSpectra = moments.layerCovariances.map((omega, l) => (l === last ? undefined : omega.startSpectrum()));
+      let hiddenSpectra: (LayerSpectrum | undefined)[] | undefined;
+      const finishSpectra = () => (hiddenSpectra ??= pendingSpectra.map((p) => p?.finish()));
+      let curve: CurvePoint[];
+      try {
+        yield progress('curve');
+        const fixedPoints = learningCurve(risk, model.samples, fixedPenalties(model.lambdas), model.convention);
+        let optimalPoints: CurvePoint[] = [];
+        if (model.lambdas.includes('optimal')) {
+          yield progress('optimal');
+          optimalPoints = optimalCurve(risk, model.samples, model.convention);
+        }
+        curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
+      } finally {
+        // Also when the caller stops early: a helper must not stay reserved.
+        finishSpectra();
+      }
+      const spectra = finishSpectra();
       moments.student.forEach((lin, l) => {
-        const last = l === moments.student.length - 1;
-        const eigenvalues = last ? risk.omega : (moments.layerCovariances[l] as LayerCovariance).spectrum().values;
+        const eigenvalues = l === last ? risk.omega : (spectra[l] as LayerSpectrum).values;
         result.layers.push({
           id: lin.id,
           width: lin.width,
@@ -172,7 +192,7 @@ export function* predictionSteps(
           kappa0: lin.kappa0,
           kappa1: lin.kappa1,
           kappaStar: lin.kappaStar,
-          spectrum: last ? summary : summarize(eigenvalues),
+          spectrum: l === last ? summary : summarize(eigenvalues),
           eigenvalues: Array.from(eigenvalues),
           ...tag,
         });
@@ -185,14 +205,6 @@ export function* predictionSteps(
       if (run === 0) result.target = target;
       if (result.sweep) (result.targets ??= []).push({ ...target, ...tag });
 
-      yield progress('curve');
-      const fixedPoints = learningCurve(risk, model.samples, fixedPenalties(model.lambdas), model.convention);
-      let optimalPoints: CurvePoint[] = [];
-      if (model.lambdas.includes('optimal')) {
-        yield progress('optimal');
-        optimalPoints = optimalCurve(risk, model.samples, model.convention);
-      }
-      const curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
       for (const point of curve) result.points.push(pointReport(point, tag));
       const failed = curve.filter((p) => p.status !== 'ok');
       if (failed.length > 0) {

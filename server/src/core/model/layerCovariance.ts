@@ -11,7 +11,7 @@
  * so giving that whole remainder to one copy of b is exact.
  */
 import { choleskyFactor } from '../linalg/cholesky';
-import { symmetricEigenvalues } from '../linalg/eigen';
+import { startSymmetricEigenvalues, symmetricEigenvalues, type EigenvaluesResult, type PendingEigenvalues } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
 import { factoredCongruence, matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
 import { congruenceWith, covarianceTimesVector, timesCovariance } from './covariance';
@@ -132,22 +132,46 @@ export class LayerCovariance {
     return inner.kind === 'diagonal' ? scaleColumns(wv, inner.values.map(Math.sqrt)) : wv;
   }
 
+  /** The spectrum, computed now (with every helper thread sharing the work). */
   spectrum(vectors: readonly Float64Array[] = []): LayerSpectrum {
+    return this.solveSpectrum(vectors, false).finish();
+  }
+
+  /**
+   * The spectrum, its eigenvalue problem handed to a helper thread when one is idle
+   * (startSymmetricEigenvalues), so that the caller can do other work before finish(); that helper
+   * then works alone, so this only pays when the caller has such work. Same result as spectrum().
+   */
+  startSpectrum(vectors: readonly Float64Array[] = []): { finish(): LayerSpectrum } {
+    return this.solveSpectrum(vectors, true);
+  }
+
+  private solveSpectrum(vectors: readonly Float64Array[], inBackground: boolean): { finish(): LayerSpectrum } {
+    const solve = inBackground ? startSymmetricEigenvalues : (a: Matrix, v: readonly Float64Array[]) => done(symmetricEigenvalues(a, v));
     const f = this.factors;
     if (f && f.w.rows > f.w.cols) {
-      const shortcut = widenedSpectrum(f, vectors);
+      const shortcut = startWidenedSpectrum(f, vectors, solve);
       if (shortcut) return shortcut;
     }
-    const { values, projections, converged } = symmetricEigenvalues(this.matrix(), vectors);
-    return { values, projections2: projections.map((p) => p.map((x) => x * x)), converged };
+    const pending = solve(this.matrix(), vectors);
+    return {
+      finish: () => {
+        const { values, projections, converged } = pending.finish();
+        return { values, projections2: projections.map((p) => p.map((x) => x * x)), converged };
+      },
+    };
   }
 }
 
+/** symmetricEigenvalues now, or started on a helper thread (startSymmetricEigenvalues). */
+type EigenvaluesSolver = (a: Matrix, vectors: readonly Float64Array[]) => PendingEigenvalues;
+
+const done = (result: EigenvaluesResult): PendingEigenvalues => ({ finish: () => result });
+
 /** Returns undefined when Omega_{l-1} is not positive definite (no Cholesky factor): the caller diagonalises Omega_l itself. */
-function widenedSpectrum({ w, inner: innerAny, a, b }: LayerFactors, vectors: readonly Float64Array[]): LayerSpectrum | undefined {
+function startWidenedSpectrum(factors: LayerFactors, vectors: readonly Float64Array[], solve: EigenvaluesSolver): { finish(): LayerSpectrum } | undefined {
+  const { w, inner: innerAny } = factors;
   const inner = asCovariance(innerAny);
-  const k = w.rows;
-  const m = w.cols;
   let factorA: Matrix;
   if (inner.kind === 'identity') factorA = w;
   else if (inner.kind === 'diagonal') factorA = scaleColumns(w, inner.values.map(Math.sqrt));
@@ -158,7 +182,14 @@ function widenedSpectrum({ w, inner: innerAny, a, b }: LayerFactors, vectors: re
   }
   const gramSmall = transposeGram(factorA); // A^T A, m x m
   const reduced = vectors.map((v) => transposeMatVec(factorA, v)); // A^T psi
-  const small = symmetricEigenvalues(gramSmall, reduced);
+  const pending = solve(gramSmall, reduced);
+  return { finish: () => widenedSpectrum(factors, vectors, pending.finish()) };
+}
+
+/** Omega_l's spectrum from the eigenvalues mu of A^T A and the projections of A^T v. */
+function widenedSpectrum({ w, a, b }: LayerFactors, vectors: readonly Float64Array[], small: EigenvaluesResult): LayerSpectrum {
+  const k = w.rows;
+  const m = w.cols;
   const mu = small.values;
   let muMax = 0;
   for (const x of mu) muMax = Math.max(muMax, Math.abs(x));

@@ -10,7 +10,7 @@
  */
 import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../eigen";
 import type { Matrix } from "../matrix";
-import { WasmKernels } from "./instance";
+import type { KernelExports, WasmKernels } from "./instance";
 import { ascendingOrder } from "../order";
 
 /** QL sweeps allowed per eigenvalue before giving up (as tridiagonalQL.ts). */
@@ -21,34 +21,101 @@ const LOG_CAPACITY = 1 << 16;
 const QL_VECTORS = 0;
 const QL_ROWS = 1;
 
-/** Eigenvalues (ascending) of the symmetric a and the projections U^T v of each vector. */
-export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: readonly Float64Array[]): EigenvaluesResult | undefined {
-  const n = a.rows;
-  const q = vectors.length;
-  const k = kernels.exports;
-  const work = Math.max(k.tridiagonaliseWorkDoubles(n), k.qlWorkDoubles(n, LOG_CAPACITY));
-  const offsets = kernels.allocate(n * n, n, n, n, q * n, work);
-  if (offsets === undefined) return undefined;
-  const [pa, pd, pe, ptau, pr, pw] = offsets;
-  kernels.write(pa, a.data);
-  vectors.forEach((v, i) => kernels.write(pr + i * n * 8, v));
-  let converged = true;
-  if (n > 0) {
-    k.tridiagonalise(n, pa, pd, pe, ptau, pw);
-    if (q > 0) k.applyReflectors(n, pa, ptau, pr, q);
-    converged = k.ql(n, pd, pe, pr, q, QL_VECTORS, MAX_SWEEPS_PER_EIGENVALUE, LOG_CAPACITY, pw) === 1;
-  }
-  const d = kernels.read(pd, n);
-  const r = kernels.read(pr, q * n);
+/** Where one eigenvalue problem's arrays lie in the kernels' memory (byte offsets). */
+export interface EigenvaluesLayout {
+  readonly n: number;
+  /** Number of projected vectors. */
+  readonly q: number;
+  readonly a: number;
+  readonly d: number;
+  readonly e: number;
+  readonly tau: number;
+  /** The q vectors one after the other, projected in place. */
+  readonly r: number;
+  readonly work: number;
+}
+
+/** Doubles of each array of an n x n problem with q vectors, in the order of EigenvaluesLayout. */
+export function eigenvaluesArrays(exports: KernelExports, n: number, q: number): number[] {
+  const work = Math.max(exports.tridiagonaliseWorkDoubles(n), exports.qlWorkDoubles(n, LOG_CAPACITY));
+  return [n * n, n, n, n, q * n, work];
+}
+
+export function eigenvaluesLayout(n: number, q: number, offsets: readonly number[]): EigenvaluesLayout {
+  const [a, d, e, tau, r, work] = offsets as [number, number, number, number, number, number];
+  return { n, q, a, d, e, tau, r, work };
+}
+
+/**
+ * The kernels' part of an eigenvalue problem whose matrix and vectors are in place: reduction,
+ * reflectors applied to the vectors, QL. Returns whether QL converged. Runs on whichever thread
+ * owns `exports` (the engine's, or a helper's for an asynchronous problem, parallel.ts).
+ */
+export function runEigenvalues(exports: KernelExports, l: EigenvaluesLayout): boolean {
+  if (l.n === 0) return true;
+  exports.tridiagonalise(l.n, l.a, l.d, l.e, l.tau, l.work);
+  if (l.q > 0) exports.applyReflectors(l.n, l.a, l.tau, l.r, l.q);
+  return exports.ql(l.n, l.d, l.e, l.r, l.q, QL_VECTORS, MAX_SWEEPS_PER_EIGENVALUE, LOG_CAPACITY, l.work) === 1;
+}
+
+/** Copies the problem's inputs into place. */
+export function writeEigenvaluesInputs(kernels: WasmKernels, l: EigenvaluesLayout, a: Matrix, vectors: readonly Float64Array[]): void {
+  kernels.write(l.a, a.data);
+  vectors.forEach((v, i) => kernels.write(l.r + i * l.n * 8, v));
+}
+
+/** Reads the results: eigenvalues ascending with their projections. */
+export function readEigenvaluesResult(kernels: WasmKernels, l: EigenvaluesLayout, converged: boolean): EigenvaluesResult {
+  const { n, q } = l;
+  const d = kernels.read(l.d, n);
+  const r = kernels.read(l.r, q * n);
   const order = ascendingOrder(d);
   const values = new Float64Array(n);
-  const projections = vectors.map(() => new Float64Array(n));
+  const projections = Array.from({ length: q }, () => new Float64Array(n));
   for (let j = 0; j < n; j++) {
     const src = order[j];
     values[j] = d[src];
     for (let i = 0; i < q; i++) projections[i][j] = r[i * n + src];
   }
   return { values, projections, converged };
+}
+
+/** Eigenvalues (ascending) of the symmetric a and the projections U^T v of each vector. */
+export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: readonly Float64Array[]): EigenvaluesResult | undefined {
+  const n = a.rows;
+  const offsets = kernels.allocate(...eigenvaluesArrays(kernels.exports, n, vectors.length));
+  if (offsets === undefined) return undefined;
+  const layout = eigenvaluesLayout(n, vectors.length, offsets);
+  writeEigenvaluesInputs(kernels, layout, a, vectors);
+  return readEigenvaluesResult(kernels, layout, runEigenvalues(kernels.exports, layout));
+}
+
+/**
+ * The same problem on a helper thread while the caller goes on with other work (parallel.ts): the
+ * arrays are reserved until finish(). Undefined when no helper is idle or the arrays do not fit;
+ * the caller then solves it itself.
+ */
+export function startSymmetricEigenvalues(
+  kernels: WasmKernels,
+  a: Matrix,
+  vectors: readonly Float64Array[],
+): { finish(): EigenvaluesResult } | undefined {
+  const n = a.rows;
+  const job = kernels.reserveForHelper(eigenvaluesArrays(kernels.exports, n, vectors.length));
+  if (job === undefined) return undefined;
+  const layout = eigenvaluesLayout(n, vectors.length, job.offsets);
+  writeEigenvaluesInputs(kernels, layout, a, vectors);
+  job.post(layout);
+  let result: EigenvaluesResult | undefined;
+  return {
+    finish: () => {
+      if (result === undefined) {
+        result = readEigenvaluesResult(kernels, layout, job.wait());
+        job.release();
+      }
+      return result;
+    },
+  };
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { KERNELS_WASM_BASE64 } from "./kernels.generated";
 import { GemmArguments, HelperPool, MAX_HELPERS } from "./parallel";
+import type { EigenvaluesLayout } from "./eigen";
 import { adviseLargeRegion, allocateDoubles } from "../memory";
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets, sizes in elements. */
@@ -38,6 +39,18 @@ export interface KernelExports {
   scal(alpha: number, x: number, len: number): void;
 }
 
+/** A problem handed to a helper thread (reserveForHelper): its arrays, then post, wait, release. */
+export interface HelperProblem {
+  /** Byte offsets of the requested arrays. */
+  readonly offsets: number[];
+  /** Hands the helper the problem once its inputs are in place. */
+  post(layout: EigenvaluesLayout): void;
+  /** Blocks until the helper is done; returns whether its QL converged. */
+  wait(): boolean;
+  /** Frees the arrays (after the results have been read). */
+  release(): void;
+}
+
 /** gemm flags (assembly/gemm.ts). */
 export const GEMM_ACCUMULATE = 1;
 export const GEMM_SUBTRACT = 2;
@@ -60,6 +73,8 @@ export class WasmKernels {
   private pool: HelperPool;
   /** Helper slots handed out so far. */
   private slotsUsed = 0;
+  /** Whether a helper is solving a problem in reserved arrays (reserveForHelper). */
+  private pending = false;
   private f64View: Float64Array;
   private i32View: Int32Array;
 
@@ -152,13 +167,44 @@ export class WasmKernels {
    * falls back to the TypeScript kernels).
    */
   allocate(...doubles: number[]): number[] | undefined {
+    return this.layOut(doubles)?.offsets;
+  }
+
+  /**
+   * Arrays for a problem a helper thread solves while this thread goes on (wasm/eigen.ts,
+   * startSymmetricEigenvalues): they are kept out of later calls' layouts until release(), and the
+   * helper takes no part in shared jobs until the result is collected. Undefined when no helper is
+   * idle, another such problem is pending, or the arrays do not fit.
+   */
+  reserveForHelper(doubles: number[]): HelperProblem | undefined {
+    if (this.pending) return undefined;
+    const slot = this.pool.idleSlot();
+    if (slot === undefined) return undefined;
+    const layout = this.layOut(doubles);
+    if (layout === undefined) return undefined;
+    const pool = this.pool;
+    const base = this.base;
+    this.base = layout.end;
+    this.pending = true;
+    return {
+      offsets: layout.offsets,
+      post: (problem) => pool.postEigenvalues(slot, problem),
+      wait: () => pool.awaitEigenvalues(slot),
+      release: () => {
+        this.base = base;
+        this.pending = false;
+      },
+    };
+  }
+
+  private layOut(doubles: readonly number[]): { offsets: number[]; end: number } | undefined {
     const offsets: number[] = [];
     let end = this.base;
     for (const count of doubles) {
       offsets.push(end);
       end = alignUp(end + count * 8);
     }
-    return this.ensure(end) ? offsets : undefined;
+    return this.ensure(end) ? { offsets, end } : undefined;
   }
 
   /** The whole memory as doubles (views are renewed when the memory grows). */

@@ -17,6 +17,7 @@
  * stopped in the middle of a tile would leave the caller waiting.
  */
 import type { KernelExports } from "./instance";
+import { runEigenvalues, type EigenvaluesLayout } from "./eigen";
 
 /** Uint32 index of the job description in the reserved first page (byte 1024). */
 const JOB = 256;
@@ -26,14 +27,25 @@ const SLOT_WORDS = 16;
 /** Helper slots the first page has room for. */
 export const MAX_HELPERS = 64;
 
-/** Slot words: the state, whether the helper has started, and job parts it has computed. */
+/**
+ * Slot words: the state, whether the helper has started, job parts it has computed, and an
+ * asynchronous eigenvalue problem's result and layout (8 words, EigenvaluesLayout's order).
+ */
 const STATE = 0;
 const READY = 1;
 const PARTS = 2;
-/** IDLE -> GO (the caller offers a job) -> BUSY (the helper took it) -> IDLE (done). */
+const ASYNC_RESULT = 3;
+const ASYNC_LAYOUT = 4;
+/**
+ * IDLE -> GO (the caller offers a shared job) -> BUSY (the helper took it) -> IDLE (done), or
+ * IDLE -> ASYNC (the caller hands this helper a whole problem and goes on) -> DONE -> IDLE (the
+ * caller collected it). Only the calling thread moves a slot out of IDLE.
+ */
 const IDLE = 0;
 const GO = 1;
 const BUSY = 2;
+const ASYNC = 3;
+const DONE = 4;
 
 /** Job words: the kind, the claim counter, then the arguments. */
 const KIND = 0;
@@ -197,10 +209,42 @@ export class HelperPool {
     this.exports.sumProductParts(i, parts, y);
   }
 
+  /** Helpers that have started and are not busy with an asynchronous problem. */
   private readySlots(): number[] {
     const ready: number[] = [];
-    for (let s = this.first; s < this.first + this.count; s++) if (Atomics.load(this.words, SLOTS + s * SLOT_WORDS + READY) === 1) ready.push(s);
+    for (let s = this.first; s < this.first + this.count; s++) {
+      const base = SLOTS + s * SLOT_WORDS;
+      if (Atomics.load(this.words, base + READY) === 1 && Atomics.load(this.words, base + STATE) === IDLE) ready.push(s);
+    }
     return ready;
+  }
+
+  /** A helper that could take an asynchronous problem now, if any. */
+  idleSlot(): number | undefined {
+    return this.readySlots()[0];
+  }
+
+  /**
+   * Hands helper `slot` (from idleSlot) a whole eigenvalue problem laid out in the shared memory;
+   * the caller goes on at once and collects the result with awaitEigenvalues. Until then the
+   * helper takes no part in shared jobs.
+   */
+  postEigenvalues(slot: number, l: EigenvaluesLayout): void {
+    const base = SLOTS + slot * SLOT_WORDS;
+    const layout = [l.n, l.q, l.a, l.d, l.e, l.tau, l.r, l.work];
+    for (let i = 0; i < layout.length; i++) Atomics.store(this.words, base + ASYNC_LAYOUT + i, layout[i] as number);
+    Atomics.store(this.words, base + STATE, ASYNC);
+    Atomics.notify(this.words, base + STATE);
+  }
+
+  /** Waits for the problem posted to `slot`; returns whether QL converged and frees the helper. */
+  awaitEigenvalues(slot: number): boolean {
+    const state = SLOTS + slot * SLOT_WORDS + STATE;
+    for (let spin = 0; spin < SPINS && Atomics.load(this.words, state) === ASYNC; spin++);
+    while (Atomics.load(this.words, state) === ASYNC) Atomics.wait(this.words, state, ASYNC);
+    const converged = Atomics.load(this.words, SLOTS + slot * SLOT_WORDS + ASYNC_RESULT) === 1;
+    Atomics.store(this.words, state, IDLE);
+    return converged;
   }
 
   /** Describes the job, wakes the helpers, takes its own share, then waits for the helpers. */
@@ -236,8 +280,22 @@ export function serveHelper(exports: KernelExports, memory: WebAssembly.Memory, 
   const state = SLOTS + slot * SLOT_WORDS + STATE;
   Atomics.store(words, SLOTS + slot * SLOT_WORDS + READY, 1);
   for (;;) {
-    for (let spin = 0; spin < SPINS && Atomics.load(words, state) === IDLE; spin++);
-    Atomics.wait(words, state, IDLE);
+    // Nothing to do while IDLE, or while DONE until the caller collects the asynchronous result.
+    let now = Atomics.load(words, state);
+    for (let spin = 0; spin < SPINS && (now === IDLE || now === DONE); spin++) now = Atomics.load(words, state);
+    if (now === IDLE || now === DONE) {
+      Atomics.wait(words, state, now);
+      continue;
+    }
+    if (now === ASYNC) {
+      const base = SLOTS + slot * SLOT_WORDS + ASYNC_LAYOUT;
+      const [n, q, a, d, e, tau, r, work] = Array.from({ length: 8 }, (_, i) => Atomics.load(words, base + i));
+      const converged = runEigenvalues(exports, { n, q, a, d, e, tau, r, work } as EigenvaluesLayout);
+      Atomics.store(words, SLOTS + slot * SLOT_WORDS + ASYNC_RESULT, converged ? 1 : 0);
+      Atomics.store(words, state, DONE);
+      Atomics.notify(words, state);
+      continue;
+    }
     if (Atomics.compareExchange(words, state, GO, BUSY) !== GO) continue;
     Atomics.add(words, SLOTS + slot * SLOT_WORDS + PARTS, runJob(exports, job, slice));
     Atomics.store(words, state, IDLE);
