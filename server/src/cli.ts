@@ -12,7 +12,7 @@ import { loadExperiment } from './core/spec/load';
 import { rainbowSchema } from './core/spec/schema.generated';
 import { predictionJson, predictionTables, simulationJson, simulationTables } from './cli/report';
 import { installHugePageAdvice } from './hugePages';
-import { startKernelThreads } from './kernelThreads';
+import { startKernelThreads, takeEarlyKernelThreads } from './kernelThreads';
 import { nodeHost } from './nodeHost';
 
 const USAGE = `usage:
@@ -43,11 +43,18 @@ const stdio: Io = {
   ...(process.stderr.isTTY ? { status: (s: string) => process.stderr.write(`\r\x1b[K${s}`) } : {}),
 };
 
+/** Commands that run the engine's kernels (and so use helper threads). */
+function isHeavyCommand(argv: readonly string[]): boolean {
+  return argv[0] === 'predict' || argv[0] === 'simulate';
+}
+
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // predict and simulate share large matrix products with a helper thread on the second core;
   // it joins as soon as it has started, and the results are the same with or without it.
-  const heavy = argv[0] === 'predict' || argv[0] === 'simulate';
-  const threads = heavy ? startKernelThreads() : undefined;
+  const heavy = isHeavyCommand(argv);
+  const early = takeEarlyKernelThreads();
+  const threads = heavy ? (early ?? startKernelThreads()) : undefined;
+  if (!heavy) await early?.stop();
   // Huge pages for the large matrices (Linux, optional addon): fewer page faults, same numbers.
   if (heavy) installHugePageAdvice();
   try {

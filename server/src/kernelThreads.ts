@@ -42,6 +42,23 @@ export function startKernelThreads(count = availableParallelism() - 1): KernelTh
   };
 }
 
+let early: KernelThreads | undefined;
+
+/**
+ * Starts the helpers before the rest of the CLI has loaded (bin/rainbow.js calls it first): a
+ * worker thread takes about 100 ms to start, which then overlaps loading the CLI and the spec.
+ */
+export function startKernelThreadsEarly(): void {
+  early ??= startKernelThreads();
+}
+
+/** The helpers started early, if any, handed over once (the receiver stops them). */
+export function takeEarlyKernelThreads(): KernelThreads | undefined {
+  const threads = early;
+  early = undefined;
+  return threads;
+}
+
 function helperWorker(workerData: unknown): Worker {
   // The entry has the extension of this file: .js when compiled, .ts when run from the sources.
   const entry = join(__dirname, `kernelThread${extname(__filename)}`);
