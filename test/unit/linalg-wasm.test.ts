@@ -566,6 +566,28 @@ describe("kernels shared with a helper thread", () => {
     }
   });
 
+  it("reclaim an asynchronous problem nobody collected, so that the helper is never lost", async () => {
+    const first = randomSymmetric(300, "reclaim/first");
+    const second = randomSymmetric(200, "reclaim/second");
+    const expected = [symmetricEigenvalues(first), symmetricEigenvalues(second)];
+    const threads = startKernelThreads(1);
+    try {
+      await threads.ready();
+      const abandoned = startSymmetricEigenvalues(first);
+      // The next problem reclaims the first one's helper and arrays ...
+      const next = startSymmetricEigenvalues(second);
+      assert.deepEqual(next.finish(), expected[1]);
+      // ... whose owner, if it comes back after all, gets it solved on its own thread.
+      assert.deepEqual(abandoned.finish(), expected[0]);
+      // Stopping the threads with a problem under way waits for it first.
+      const underWay = startSymmetricEigenvalues(first);
+      await threads.stop();
+      assert.deepEqual(underWay.finish(), expected[0]);
+    } finally {
+      await threads.stop();
+    }
+  });
+
   it("leave a prediction unchanged: hidden-layer spectra on the helper during the learning curve", async () => {
     const files = {
       "/spec.rainbow.json": experimentText({

@@ -115,7 +115,8 @@ export interface PendingEigenvalues {
  * have one (wasm/parallel.ts), so that the caller can do other work (for example the learning
  * curve, which uses no kernel) before finish(); otherwise solved at once. The result is the same
  * either way (the same kernels on the same arrays). Between start and finish the caller may use
- * every other function of linalg/, which then runs without that helper.
+ * every other function of linalg/, which then runs without that helper; a and the vectors must not
+ * change.
  */
 export function startSymmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[] = []): PendingEigenvalues {
   requireSymmetricInput(a, "startSymmetricEigenvalues");
@@ -124,9 +125,14 @@ export function startSymmetricEigenvalues(a: Matrix, vectors: readonly Float64Ar
   });
   const kernels = activeKernels();
   const pending = kernels && wasm.startSymmetricEigenvalues(kernels, a, vectors);
-  if (pending) return pending;
-  const result = symmetricEigenvalues(a, vectors);
-  return { finish: () => result };
+  let result = pending ? undefined : symmetricEigenvalues(a, vectors);
+  return {
+    finish: () => {
+      // Collected once; solved here if the helper's arrays were reclaimed before (see wasm/eigen.ts).
+      result ??= pending?.finish() ?? symmetricEigenvalues(a, vectors);
+      return result;
+    },
+  };
 }
 
 /**

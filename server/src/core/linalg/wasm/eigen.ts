@@ -93,29 +93,21 @@ export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: r
 /**
  * The same problem on a helper thread while the caller goes on with other work (parallel.ts): the
  * arrays are reserved until finish(). Undefined when no helper is idle or the arrays do not fit;
- * the caller then solves it itself.
+ * the caller then solves it itself, as it does when finish() returns undefined (the arrays were
+ * reclaimed for a newer problem before this one was collected).
  */
 export function startSymmetricEigenvalues(
   kernels: WasmKernels,
   a: Matrix,
   vectors: readonly Float64Array[],
-): { finish(): EigenvaluesResult } | undefined {
+): { finish(): EigenvaluesResult | undefined } | undefined {
   const n = a.rows;
   const job = kernels.reserveForHelper(eigenvaluesArrays(kernels.exports, n, vectors.length));
   if (job === undefined) return undefined;
   const layout = eigenvaluesLayout(n, vectors.length, job.offsets);
   writeEigenvaluesInputs(kernels, layout, a, vectors);
   job.post(layout);
-  let result: EigenvaluesResult | undefined;
-  return {
-    finish: () => {
-      if (result === undefined) {
-        result = readEigenvaluesResult(kernels, layout, job.wait());
-        job.release();
-      }
-      return result;
-    },
-  };
+  return { finish: () => job.collect((converged) => readEigenvaluesResult(kernels, layout, converged)) };
 }
 
 /**

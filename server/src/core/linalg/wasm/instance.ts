@@ -39,16 +39,17 @@ export interface KernelExports {
   scal(alpha: number, x: number, len: number): void;
 }
 
-/** A problem handed to a helper thread (reserveForHelper): its arrays, then post, wait, release. */
+/** A problem handed to a helper thread (reserveForHelper): its arrays, then post, then collect. */
 export interface HelperProblem {
   /** Byte offsets of the requested arrays. */
   readonly offsets: number[];
   /** Hands the helper the problem once its inputs are in place. */
   post(layout: EigenvaluesLayout): void;
-  /** Blocks until the helper is done; returns whether its QL converged. */
-  wait(): boolean;
-  /** Frees the arrays (after the results have been read). */
-  release(): void;
+  /**
+   * Waits for the helper, reads the results with `read` (given whether QL converged), then frees
+   * the arrays. Undefined if they were reclaimed first (the caller then solves the problem itself).
+   */
+  collect<T>(read: (converged: boolean) => T): T | undefined;
 }
 
 /** gemm flags (assembly/gemm.ts). */
@@ -73,8 +74,8 @@ export class WasmKernels {
   private pool: HelperPool;
   /** Helper slots handed out so far. */
   private slotsUsed = 0;
-  /** Whether a helper is solving a problem in reserved arrays (reserveForHelper). */
-  private pending = false;
+  /** Frees the arrays of the problem a helper is solving (reserveForHelper), if any, after it ends. */
+  private reclaimOutstanding: (() => void) | undefined;
   private f64View: Float64Array;
   private i32View: Int32Array;
 
@@ -158,6 +159,8 @@ export class WasmKernels {
 
   /** Stops sharing products with helpers (before the host ends their threads). */
   detachHelpers(): void {
+    // A helper ended in the middle of a problem would leave its collector waiting.
+    this.reclaimOutstanding?.();
     this.pool = new HelperPool(this.exports, this.memory, 0, 0, 0);
   }
 
@@ -172,12 +175,14 @@ export class WasmKernels {
 
   /**
    * Arrays for a problem a helper thread solves while this thread goes on (wasm/eigen.ts,
-   * startSymmetricEigenvalues): they are kept out of later calls' layouts until release(), and the
-   * helper takes no part in shared jobs until the result is collected. Undefined when no helper is
-   * idle, another such problem is pending, or the arrays do not fit.
+   * startSymmetricEigenvalues): they are kept out of later calls' layouts until collected, and the
+   * helper takes no part in shared jobs until then. One such problem at a time: one still
+   * uncollected when the next is reserved (its owner gave up on it, say a cancelled prediction) is
+   * waited for and reclaimed, so that a helper is never lost. Undefined when no helper is idle or
+   * the arrays do not fit.
    */
   reserveForHelper(doubles: number[]): HelperProblem | undefined {
-    if (this.pending) return undefined;
+    this.reclaimOutstanding?.();
     const slot = this.pool.idleSlot();
     if (slot === undefined) return undefined;
     const layout = this.layOut(doubles);
@@ -185,14 +190,28 @@ export class WasmKernels {
     const pool = this.pool;
     const base = this.base;
     this.base = layout.end;
-    this.pending = true;
+    let posted = false;
+    let open = true;
+    const end = (): boolean => {
+      const converged = posted && pool.awaitEigenvalues(slot);
+      this.base = base;
+      this.reclaimOutstanding = undefined;
+      open = false;
+      return converged;
+    };
+    this.reclaimOutstanding = () => void end();
     return {
       offsets: layout.offsets,
-      post: (problem) => pool.postEigenvalues(slot, problem),
-      wait: () => pool.awaitEigenvalues(slot),
-      release: () => {
-        this.base = base;
-        this.pending = false;
+      post: (problem) => {
+        pool.postEigenvalues(slot, problem);
+        posted = true;
+      },
+      collect: (read) => {
+        if (!open) return undefined;
+        const converged = posted && pool.awaitEigenvalues(slot);
+        const result = read(converged);
+        end();
+        return result;
       },
     };
   }

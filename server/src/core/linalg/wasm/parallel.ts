@@ -13,6 +13,10 @@
  * scratch, on the same memory; the host only has to start threads that call serveHelper (the
  * engine does not import worker_threads).
  *
+ * A helper can also be handed a whole eigenvalue problem (postEigenvalues): it solves it alone, on
+ * arrays the caller has reserved, while the caller goes on with work that needs no kernel, and
+ * takes no part in shared jobs until the caller collects the result (awaitEigenvalues).
+ *
  * A helper must live as long as the thread that uses it (terminate both together): a helper
  * stopped in the middle of a tile would leave the caller waiting.
  */
@@ -232,7 +236,8 @@ export class HelperPool {
   postEigenvalues(slot: number, l: EigenvaluesLayout): void {
     const base = SLOTS + slot * SLOT_WORDS;
     const layout = [l.n, l.q, l.a, l.d, l.e, l.tau, l.r, l.work];
-    for (let i = 0; i < layout.length; i++) Atomics.store(this.words, base + ASYNC_LAYOUT + i, layout[i] as number);
+    // Unsigned words: byte offsets reach 4 GiB.
+    for (let i = 0; i < layout.length; i++) Atomics.store(this.job, base + ASYNC_LAYOUT + i, (layout[i] as number) >>> 0);
     Atomics.store(this.words, base + STATE, ASYNC);
     Atomics.notify(this.words, base + STATE);
   }
@@ -289,7 +294,7 @@ export function serveHelper(exports: KernelExports, memory: WebAssembly.Memory, 
     }
     if (now === ASYNC) {
       const base = SLOTS + slot * SLOT_WORDS + ASYNC_LAYOUT;
-      const [n, q, a, d, e, tau, r, work] = Array.from({ length: 8 }, (_, i) => Atomics.load(words, base + i));
+      const [n, q, a, d, e, tau, r, work] = Array.from({ length: 8 }, (_, i) => Atomics.load(job, base + i));
       const converged = runEigenvalues(exports, { n, q, a, d, e, tau, r, work } as EigenvaluesLayout);
       Atomics.store(words, SLOTS + slot * SLOT_WORDS + ASYNC_RESULT, converged ? 1 : 0);
       Atomics.store(words, state, DONE);
