@@ -36,12 +36,12 @@ export interface EigenvaluesLayout {
 }
 
 /** Doubles of each array of an n x n problem with q vectors, in the order of EigenvaluesLayout. */
-export function eigenvaluesArrays(exports: KernelExports, n: number, q: number): number[] {
+function eigenvaluesArrays(exports: KernelExports, n: number, q: number): number[] {
   const work = Math.max(exports.tridiagonaliseWorkDoubles(n), exports.qlWorkDoubles(n, LOG_CAPACITY));
   return [n * n, n, n, n, q * n, work];
 }
 
-export function eigenvaluesLayout(n: number, q: number, offsets: readonly number[]): EigenvaluesLayout {
+function eigenvaluesLayout(n: number, q: number, offsets: readonly number[]): EigenvaluesLayout {
   const [a, d, e, tau, r, work] = offsets as [number, number, number, number, number, number];
   return { n, q, a, d, e, tau, r, work };
 }
@@ -59,13 +59,13 @@ export function runEigenvalues(exports: KernelExports, l: EigenvaluesLayout): bo
 }
 
 /** Copies the problem's inputs into place. */
-export function writeEigenvaluesInputs(kernels: WasmKernels, l: EigenvaluesLayout, a: Matrix, vectors: readonly Float64Array[]): void {
+function writeEigenvaluesInputs(kernels: WasmKernels, l: EigenvaluesLayout, a: Matrix, vectors: readonly Float64Array[]): void {
   kernels.write(l.a, a.data);
   vectors.forEach((v, i) => kernels.write(l.r + i * l.n * 8, v));
 }
 
 /** Reads the results: eigenvalues ascending with their projections. */
-export function readEigenvaluesResult(kernels: WasmKernels, l: EigenvaluesLayout, converged: boolean): EigenvaluesResult {
+function readEigenvaluesResult(kernels: WasmKernels, l: EigenvaluesLayout, converged: boolean): EigenvaluesResult {
   const { n, q } = l;
   const d = kernels.read(l.d, n);
   const r = kernels.read(l.r, q * n);
