@@ -49,8 +49,9 @@ function isHeavyCommand(argv: readonly string[]): boolean {
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  // predict and simulate share large matrix products with a helper thread on the second core;
-  // it joins as soon as it has started, and the results are the same with or without it.
+  // predict and simulate share large matrix products with a helper thread on the second core
+  // (started by the launcher before the CLI loaded, if it ran through bin/rainbow.js); it joins as
+  // soon as it has started, and the results are the same with or without it.
   const heavy = isHeavyCommand(argv);
   const early = takeEarlyKernelThreads();
   const threads = heavy ? (early ?? startKernelThreads()) : undefined;
