@@ -50,22 +50,8 @@ export function fitRidge(f: Matrix, y: Float64Array, lambdas: readonly number[],
 
 /** n >= p: from G = F^T F and b = F^T y (given, so that callers can accumulate them over nested training sets). */
 export function primalRidge(f: Matrix, y: Float64Array, g: Matrix, b: Float64Array, lambdas: readonly number[], method: RidgeMethod = 'auto'): RidgeFits {
-  const p = g.rows;
   const count = lambdas.length;
-  let used = chooseMethod(method, count);
-  let weights: Matrix | undefined;
-  if (used === 'cholesky') {
-    weights = zeros(p, count);
-    for (let k = 0; k < count && weights; k++) {
-      const l = choleskyFactor(addDiagonal(g, lambdas[k] as number));
-      if (!l) weights = undefined;
-      else setColumn(weights, k, choleskySolve(l, b));
-    }
-  }
-  if (!weights) {
-    used = 'tridiagonal';
-    weights = shiftedSolves(g, b, lambdas);
-  }
+  const { solutions: weights, used } = solveShifted(g, b, lambdas, method);
   // Residuals y - F W for all penalties at once (n x L product).
   const fitted = multiply(f, weights);
   const n = f.rows;
@@ -86,20 +72,7 @@ export function primalRidge(f: Matrix, y: Float64Array, g: Matrix, b: Float64Arr
 export function dualRidge(f: Matrix, y: Float64Array, kernel: Matrix, lambdas: readonly number[], method: RidgeMethod = 'auto'): RidgeFits {
   const n = kernel.rows;
   const count = lambdas.length;
-  let used = chooseMethod(method, count);
-  let alphas: Matrix | undefined;
-  if (used === 'cholesky') {
-    alphas = zeros(n, count);
-    for (let k = 0; k < count && alphas; k++) {
-      const l = choleskyFactor(addDiagonal(kernel, lambdas[k] as number));
-      if (!l) alphas = undefined;
-      else setColumn(alphas, k, choleskySolve(l, y));
-    }
-  }
-  if (!alphas) {
-    used = 'tridiagonal';
-    alphas = shiftedSolves(kernel, y, lambdas);
-  }
+  const { solutions: alphas, used } = solveShifted(kernel, y, lambdas, method);
   // The training residual is y - K alpha = lambda alpha.
   const trainErrors = new Float64Array(count);
   for (let i = 0; i < n; i++) {
@@ -116,6 +89,29 @@ export function dualRidge(f: Matrix, y: Float64Array, kernel: Matrix, lambdas: r
 function chooseMethod(method: RidgeMethod, penalties: number): 'tridiagonal' | 'cholesky' {
   if (method !== 'auto') return method;
   return penalties <= CHOLESKY_MAX_PENALTIES ? 'cholesky' : 'tridiagonal';
+}
+
+/**
+ * Columns (A + lambda_k I)^-1 v for every penalty (A = G in the primal form, K in the dual), by the
+ * chosen factorisation; a Cholesky factorisation that fails sends all of them to the reduction.
+ */
+function solveShifted(
+  a: Matrix,
+  v: Float64Array,
+  lambdas: readonly number[],
+  method: RidgeMethod,
+): { solutions: Matrix; used: 'tridiagonal' | 'cholesky' } {
+  if (chooseMethod(method, lambdas.length) === 'cholesky') {
+    const solutions = zeros(a.rows, lambdas.length);
+    let failed = false;
+    for (let k = 0; k < lambdas.length && !failed; k++) {
+      const l = choleskyFactor(addDiagonal(a, lambdas[k] as number));
+      if (!l) failed = true;
+      else setColumn(solutions, k, choleskySolve(l, v));
+    }
+    if (!failed) return { solutions, used: 'cholesky' };
+  }
+  return { solutions: shiftedSolves(a, v, lambdas), used: 'tridiagonal' };
 }
 
 /**
