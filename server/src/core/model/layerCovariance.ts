@@ -109,27 +109,23 @@ export class LayerCovariance {
    * W Omega W^T (2 k m^2 + k^2 m), and never holds the m x m matrix.
    */
   congruence(w: Matrix): Matrix {
-    const f = this.factors;
-    if (!this.dense && f && !(f.inner instanceof LayerCovariance) && f.inner.kind !== 'dense') {
-      const inner = f.inner;
-      return factoredCongruence(w, inner.kind === 'diagonal' ? scaleColumns(f.w, inner.values.map(Math.sqrt)) : f.w, f.a, f.b);
-    }
-    return congruenceWith(w, { kind: 'dense', matrix: this.matrix() });
+    const f = this.unformed();
+    return f ? factoredCongruence(w, f.root, f.a, f.b) : congruenceWith(w, { kind: 'dense', matrix: this.matrix() });
   }
 
   traceOfCongruence(w: Matrix): number {
-    const f = this.factors;
-    if (!this.dense && f && !(f.inner instanceof LayerCovariance) && f.inner.kind !== 'dense') {
-      return f.a * frobenius2(this.reducedFactor(w, f)) + f.b * frobenius2(w);
-    }
-    return traceOfCongruence(w, { kind: 'dense', matrix: this.matrix() });
+    const f = this.unformed();
+    return f ? f.a * frobenius2(multiply(w, f.root)) + f.b * frobenius2(w) : traceOfCongruence(w, { kind: 'dense', matrix: this.matrix() });
   }
 
-  /** W V C^1/2 for an identity or diagonal inner covariance C. */
-  private reducedFactor(w: Matrix, f: LayerFactors): Matrix {
-    const wv = multiply(w, f.w);
-    const inner = f.inner as Covariance;
-    return inner.kind === 'diagonal' ? scaleColumns(wv, inner.values.map(Math.sqrt)) : wv;
+  /**
+   * Omega = a V C V^T + b I kept unformed with an identity or diagonal C, as root = V C^1/2 (the
+   * next layer multiplies through it); undefined once formed or for another inner covariance.
+   */
+  private unformed(): { root: Matrix; a: number; b: number } | undefined {
+    const f = this.factors;
+    if (this.dense || !f || f.inner instanceof LayerCovariance || f.inner.kind === 'dense') return undefined;
+    return { root: timesCovarianceRoot(f.w, f.inner), a: f.a, b: f.b };
   }
 
   /** The spectrum, computed now (with every helper thread sharing the work). */
@@ -163,6 +159,11 @@ export class LayerCovariance {
   }
 }
 
+/** W C^1/2 for an identity or diagonal covariance C. */
+function timesCovarianceRoot(w: Matrix, c: Exclude<Covariance, { kind: 'dense' }>): Matrix {
+  return c.kind === 'identity' ? w : scaleColumns(w, c.values.map(Math.sqrt));
+}
+
 /** symmetricEigenvalues now, or started on a helper thread (startSymmetricEigenvalues). */
 type EigenvaluesSolver = (a: Matrix, vectors: readonly Float64Array[]) => PendingEigenvalues;
 
@@ -173,13 +174,11 @@ function startWidenedSpectrum(factors: LayerFactors, vectors: readonly Float64Ar
   const { w, inner: innerAny } = factors;
   const inner = asCovariance(innerAny);
   let factorA: Matrix;
-  if (inner.kind === 'identity') factorA = w;
-  else if (inner.kind === 'diagonal') factorA = scaleColumns(w, inner.values.map(Math.sqrt));
-  else {
+  if (inner.kind === 'dense') {
     const l = choleskyFactor(inner.matrix);
     if (!l) return undefined;
     factorA = multiply(w, l);
-  }
+  } else factorA = timesCovarianceRoot(w, inner);
   const gramSmall = transposeGram(factorA); // A^T A, m x m
   const reduced = vectors.map((v) => transposeMatVec(factorA, v)); // A^T psi
   const pending = solve(gramSmall, reduced);
