@@ -163,8 +163,7 @@ export function* predictionSteps(
       // this thread computes the learning curve, which uses no kernel; collected after it.
       const last = moments.student.length - 1;
       const pendingSpectra = moments.layerCovariances.map((omega, l) => (l === last ? undefined : omega.startSpectrum()));
-      let hiddenSpectra: (LayerSpectrum | undefined)[] | undefined;
-      const finishSpectra = () => (hiddenSpectra ??= pendingSpectra.map((p) => p?.finish()));
+      let spectra: (LayerSpectrum | undefined)[];
       let curve: CurvePoint[];
       try {
         yield progress('curve');
@@ -177,9 +176,8 @@ export function* predictionSteps(
         curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
       } finally {
         // Also when the caller stops early: a helper must not stay reserved.
-        finishSpectra();
+        spectra = pendingSpectra.map((p) => p?.finish());
       }
-      const spectra = finishSpectra();
       moments.student.forEach((lin, l) => {
         const eigenvalues = l === last ? risk.omega : (spectra[l] as LayerSpectrum).values;
         result.layers.push({
