@@ -22,6 +22,15 @@ export default tseslint.config(
     },
   },
   {
+    // The adapters (CLI, language server, worker, extension, webview) use the engine through its
+    // front, server/src/core/index.ts, and nothing deeper.
+    files: ['server/src/**/*.ts', 'client/**/*.ts', 'media/**/*.ts'],
+    ignores: ['server/src/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/*', '!**/core/index'], message: 'import the engine from its front, server/src/core (index.ts), not from its insides.' }] }],
+    },
+  },
+  {
     files: ['scripts/**/*.js', 'bin/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

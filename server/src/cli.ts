@@ -5,12 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { predict, type Progress } from './core/prediction';
-import { simulate, type SimulationProgress } from './core/simulation/pipeline';
-import { formatProblem, type Problem } from './core/problems';
-import { loadExperiment } from './core/spec/load';
-import { rainbowSchema } from './core/spec/schema.generated';
-import { predictionJson, predictionTables, simulationJson, simulationTables } from './cli/report';
+import {
+  formatProblem,
+  loadExperiment,
+  predict,
+  predictionJson,
+  rainbowSchema,
+  simulate,
+  simulationJson,
+  type Problem,
+  type Progress,
+  type SimulationProgress,
+} from './core';
+import { predictionTables, simulationTables } from './cli/report';
 import { installHugePageAdvice } from './hugePages';
 import { startKernelThreads, takeEarlyKernelThreads } from './kernelThreads';
 import { nodeHost } from './nodeHost';

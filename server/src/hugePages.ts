@@ -5,7 +5,7 @@
  * native code. Without the addon, or with RAINBOW_HUGE_PAGES=off, nothing changes but speed.
  */
 import { extname, join } from 'node:path';
-import { setLargeArrayAdvisor } from './core/linalg/memory';
+import { setLargeArrayAdvisor } from './core';
 
 interface HugePagesAddon {
   adviseHugePages(view: ArrayBufferView): boolean;

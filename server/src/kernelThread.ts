@@ -1,5 +1,5 @@
 /** Worker-thread entry for kernelThreads.ts: serves matrix products until terminated. */
 import { workerData } from 'node:worker_threads';
-import { serveKernelHelper, type KernelHelperData } from './core/linalg/backend';
+import { serveKernelHelper, type KernelHelperData } from './core';
 
 serveKernelHelper(workerData as KernelHelperData);

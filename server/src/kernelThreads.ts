@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { kernelHelpersReady, prepareKernelHelpers, releaseKernelHelpers } from './core/linalg/backend';
+import { kernelHelpersReady, prepareKernelHelpers, releaseKernelHelpers } from './core';
 
 export interface KernelThreads {
   /** Helper threads started (0 if the WebAssembly kernels are unavailable or one core only). */

@@ -1,7 +1,7 @@
 /** The engine's host on Node.js: files from disk, paths resolved against the spec's folder. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SpecHost } from './core/host';
+import type { SpecHost } from './core';
 
 export const nodeHost: SpecHost = {
   readText(path) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Range } from '../../server/src/core/problems';
-import { nodeAt, parseSpecDocument, pointerSegments, problemAt, rangeAt, toPointer, type SpecDocument } from '../../server/src/core/spec/document';
+import { nodeAt, parseSpecDocument, pointerSegments, problemAt, rangeAt, toPointer, type SpecDocument } from '../../server/src/core/format/document';
 
 const TEXT = `{
   "kind": "network",

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
-import { sitesByOneOf } from '../../server/src/core/spec/schemaMap';
-import { ANNOTATION_KEYWORDS } from '../../server/src/core/spec/validate';
-import { branchValidators } from '../../server/src/core/spec/validators.generated';
+import { sitesByOneOf } from '../../server/src/core/format/schemaMap';
+import { ANNOTATION_KEYWORDS } from '../../server/src/core/format/validate';
+import { branchValidators } from '../../server/src/core/format/validators.generated';
 
 function repoRoot(): string {
   let dir = __dirname;

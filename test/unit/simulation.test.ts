@@ -23,7 +23,7 @@ import { fitRidge } from '../../server/src/core/simulation/ridge';
 import { drawRows } from '../../server/src/core/simulation/inputs';
 import { simulate, simulationSteps, type SimulationProgress, type SimulationResult } from '../../server/src/core/simulation/pipeline';
 import { simulationSizeProblem, type SimulationOptions, type SimulationPoint } from '../../server/src/core/simulation/run';
-import { loadExperiment } from '../../server/src/core/spec/load';
+import { loadExperiment } from '../../server/src/core/format/load';
 import { nodeHost } from '../../server/src/nodeHost';
 import { repoRoot } from '../support/paths';
 

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { LineIndex, formatProblem, type Problem, type Range } from '../../server/src/core/problems';
-import { parseSpecDocument } from '../../server/src/core/spec/document';
-import { validateSchema } from '../../server/src/core/spec/validate';
+import { parseSpecDocument } from '../../server/src/core/format/document';
+import { validateSchema } from '../../server/src/core/format/validate';
 
 function repoRoot(): string {
   let dir = __dirname;

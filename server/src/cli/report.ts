@@ -1,19 +1,9 @@
 /**
- * What `rainbow predict` and `rainbow simulate` print: the JSON of spec-format.md (`--json`) or
- * readable tables.
+ * The readable tables `rainbow predict` and `rainbow simulate` print (the `--json` output is the
+ * core's serializer, core/output.ts).
  */
-import type { PredictionResult } from '../core/prediction';
-import type { SimulationResult } from '../core/simulation/pipeline';
+import type { PredictionResult, SimulationResult } from '../core';
 import { formatNumber as f, table } from './table';
-
-/** The output contract of spec-format.md, plus documented extra fields; eigenvalues only on request. */
-export function predictionJson(result: PredictionResult, withEigenvalues: boolean): unknown {
-  const { layers, ...rest } = result;
-  return {
-    ...rest,
-    layers: layers.map(({ eigenvalues, ...layer }) => (withEigenvalues ? { ...layer, eigenvalues } : layer)),
-  };
-}
 
 export function predictionTables(result: PredictionResult): string {
   const sweep = result.sweep;
@@ -69,13 +59,6 @@ export function predictionTables(result: PredictionResult): string {
     ),
   );
   return out.join('\n');
-}
-
-/** The prediction JSON plus the `simulation` array; stage timings only on request. */
-export function simulationJson(result: SimulationResult, withTimings: boolean): unknown {
-  const { simulationTimings, ...rest } = result;
-  const json = predictionJson(rest, false) as Record<string, unknown>;
-  return withTimings && simulationTimings ? { ...json, simulationTimings } : json;
 }
 
 /**

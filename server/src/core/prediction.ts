@@ -15,9 +15,9 @@ import { summarize, type SpectrumSummary } from './model/spectrum';
 import type { ExperimentModel, LayerModel } from './model/types';
 import { ProblemError, type Problem } from './problems';
 import { fixedPenalties, learningCurve, mergeCurves, optimalCurve, type CurvePoint } from './risk/learningCurve';
-import { loadExperiment, type LoadedExperiment } from './spec/load';
-import type { SpecDocument } from './spec/document';
-import { placeProblem } from './spec/place';
+import { loadExperiment, type LoadedExperiment } from './format/load';
+import type { SpecDocument } from './format/document';
+import { placeProblem } from './format/place';
 
 const STAGE_MESSAGES: Record<Stage, string> = {
   load: 'reading the spec',

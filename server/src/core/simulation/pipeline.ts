@@ -7,7 +7,7 @@
 import type { SpecHost } from '../host';
 import { predictionSteps, type AnalysedRun, type PredictionResult, type Progress } from '../prediction';
 import { ProblemError, type Problem } from '../problems';
-import { placeProblem } from '../spec/place';
+import { placeProblem } from '../format/place';
 import { simulateRun, simulationSizeProblem, type SimulationOptions, type SimulationPoint, type SimulationTimings } from './run';
 
 export interface SimulationProgress extends Progress {

@@ -1,0 +1,38 @@
+/**
+ * The engine's only public door. The adapters (the CLI, the language server and its worker, the
+ * webview bundle) import from here and nowhere deeper; a lint rule in eslint.config.mjs says so.
+ * Everything behind it is pure and synchronous: no Node, no editor, no I/O, no clock.
+ */
+
+// Files and problems.
+export type { SpecHost } from './host';
+export { formatProblem, LineIndex, START_OF_FILE, type Position, type Problem, type Range, type Severity } from './problems';
+
+// The format: parse, schema, resolve (validation is loading without computing).
+export { loadExperiment, type LoadedExperiment, type LoadResult } from './format/load';
+export { rainbowSchema } from './format/schema.generated';
+
+// Prediction and simulation, as generators (one yield per stage, so an adapter can report progress
+// and stop) and as run-to-the-end functions.
+export type { Stage } from './analysis';
+export {
+  predict,
+  predictionSteps,
+  type LayerReport,
+  type PointReport,
+  type PredictionOutcome,
+  type PredictionResult,
+  type Progress,
+  type TargetReport,
+  type TeacherLayerReport,
+} from './prediction';
+export { simulate, simulationSteps, type SimulationOutcome, type SimulationProgress, type SimulationResult } from './simulation/pipeline';
+export type { InputSampling, SimulationOptions, SimulationPoint, SimulationTimings } from './simulation/run';
+export type { SpectrumSummary } from './model/spectrum';
+
+// The JSON output contract (docs/spec-format.md), shared by the CLI, the server and the webview.
+export { predictionJson, simulationJson, type LayerJson, type PredictionJson, type SimulationJson } from './output';
+
+// Host integration: helper threads for the kernels and advice on large arrays (Node adapters only).
+export { kernelHelpersReady, prepareKernelHelpers, releaseKernelHelpers, serveKernelHelper, type KernelHelperData } from './linalg/backend';
+export { setLargeArrayAdvisor } from './linalg/memory';
