@@ -35,30 +35,11 @@ export interface RunProgress {
 }
 
 /**
- * What the preview needs to redraw the learning curves itself while the user drags a slider:
- * one entry per sweep value (one without a sweep). The deterministic equivalent is O(p) per point
- * once these are known (theory.md section 3).
+ * The payload of a prediction: exactly the output of `rainbow predict --json --eigenvalues` (the
+ * JSON contract plus every layer's eigenvalues and, in `riskInputs`, the spectrum and psi
+ * projections from which the preview recomputes curves in O(p) per point while a slider moves).
  */
-export interface RiskInputs {
-  sweepValue?: number;
-  /** Eigenvalues omega_i of the last layer's feature covariance, ascending. */
-  eigenvalues: number[];
-  /** Squared projections psiTilde_i^2 of psi on the matching eigenvectors. */
-  psiProjections: number[];
-  /** E[y^2], label noise included. */
-  targetVariance: number;
-  /** Label-noise variance s^2. */
-  noiseVariance: number;
-}
-
-/** The payload of a prediction: the CLI's JSON contract, every layer's eigenvalues, and the risk inputs. */
-export interface PredictionPayload {
-  /** The output of `rainbow predict --json --eigenvalues`, unchanged. */
-  prediction: PredictionJson;
-  risk: RiskInputs[];
-  /** The ridge convention the lambdas of `prediction` are written in, with p for conversions. */
-  convention: 'sum' | 'mean' | 'paper';
-}
+export type PredictionPayload = PredictionJson;
 
 /** Server -> client notification `rainbow/prediction`, sent on every state change of a document's run. */
 export interface PredictionNotification {

@@ -23,6 +23,7 @@ export {
   type PredictionOutcome,
   type PredictionResult,
   type Progress,
+  type RiskInputsReport,
   type TargetReport,
   type TeacherLayerReport,
 } from './prediction';

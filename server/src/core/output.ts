@@ -11,16 +11,18 @@ import type { SimulationResult } from './simulation/pipeline';
 /** A student layer in the JSON: the report without its eigenvalues unless they were asked for. */
 export type LayerJson = Omit<LayerReport, 'eigenvalues'> & { eigenvalues?: number[] };
 
-export type PredictionJson = Omit<PredictionResult, 'layers'> & { layers: LayerJson[] };
+/** With `withEigenvalues` (`--eigenvalues`, the editor's payload): every layer's eigenvalues and the risk inputs. */
+export type PredictionJson = Omit<PredictionResult, 'layers' | 'riskInputs'> & { layers: LayerJson[]; riskInputs?: PredictionResult['riskInputs'] };
 
 export type SimulationJson = PredictionJson & Pick<SimulationResult, 'simulation' | 'simulationTimings'>;
 
 /** The output contract, plus documented extra fields; eigenvalues only on request. */
 export function predictionJson(result: PredictionResult, withEigenvalues: boolean): PredictionJson {
-  const { layers, ...rest } = result;
+  const { layers, riskInputs, ...rest } = result;
   return {
     ...rest,
     layers: layers.map(({ eigenvalues, ...layer }) => (withEigenvalues ? { ...layer, eigenvalues } : layer)),
+    ...(withEigenvalues ? { riskInputs } : {}),
   };
 }
 

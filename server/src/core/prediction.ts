@@ -98,6 +98,24 @@ export interface PredictionResult {
   /** With a sweep: the target of every sweep value. */
   targets?: TargetReport[];
   points: PointReport[];
+  /**
+   * Per run (sweep value), what the deterministic equivalent needs to recompute any (n, lambda)
+   * point in O(p): the spectrum of the last layer's Omega and the projections of psi on it
+   * (theory.md section 3). For plots and live what-if; left out of the CLI's JSON unless asked.
+   */
+  riskInputs: RiskInputsReport[];
+}
+
+export interface RiskInputsReport {
+  /** Eigenvalues omega_i of the last layer's feature covariance, ascending. */
+  eigenvalues: number[];
+  /** Squared projections psiTilde_i^2 = (u_i . psi)^2 on the matching eigenvectors. */
+  psiProjections: number[];
+  /** E[y^2], label noise included. */
+  targetVariance: number;
+  /** Label-noise variance s^2. */
+  noiseVariance: number;
+  sweepValue?: number;
 }
 
 export interface TargetReport {
@@ -143,6 +161,7 @@ export function* predictionSteps(
     teacherLayers: [],
     target: { variance: NaN, noiseVariance: NaN },
     points: [],
+    riskInputs: [],
   };
   if (loaded.sweep) result.sweep = loaded.sweep;
 
@@ -202,6 +221,13 @@ export function* predictionSteps(
       const target = { variance: moments.sigma2, noiseVariance: moments.noiseVariance };
       if (run === 0) result.target = target;
       if (result.sweep) (result.targets ??= []).push({ ...target, ...tag });
+      result.riskInputs.push({
+        eigenvalues: Array.from(risk.omega),
+        psiProjections: Array.from(risk.psiTilde2),
+        targetVariance: risk.sigma2,
+        noiseVariance: risk.noiseVariance,
+        ...tag,
+      });
 
       for (const point of curve) result.points.push(pointReport(point, tag));
       const failed = curve.filter((p) => p.status !== 'ok');
