@@ -124,15 +124,15 @@ describe('JSON pointers', () => {
 
   it('problemAt fills in file, pointer and severity', () => {
     const doc = parsed(TEXT);
-    const p = problemAt(doc, '/layers/0/width', 'spec/test', 'message');
+    const p = problemAt(doc, '/layers/0/width', 'spec/shape', 'message');
     assert.deepEqual(p, {
-      code: 'spec/test',
+      code: 'spec/shape',
       severity: 'error',
       message: 'message',
       file: 'net.rainbow.json',
       range: { start: { line: 5, character: 15 }, end: { line: 5, character: 16 } },
       pointer: '/layers/0/width',
     });
-    assert.equal(problemAt(doc, '/kind', 'c', 'm', 'key', 'warning').severity, 'warning');
+    assert.equal(problemAt(doc, '/kind', 'schema/kind', 'm', 'key', 'warning').severity, 'warning');
   });
 });

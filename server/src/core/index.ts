@@ -6,7 +6,7 @@
 
 // Files and problems.
 export type { SpecHost } from './host';
-export { formatProblem, LineIndex, START_OF_FILE, type Position, type Problem, type Range, type Severity } from './problems';
+export { formatProblem, LineIndex, START_OF_FILE, type Position, type Problem, type ProblemCode, type Range, type Severity } from './problems';
 
 // The format: parse, schema, resolve (validation is loading without computing).
 export { loadExperiment, type LoadedExperiment, type LoadResult } from './format/load';

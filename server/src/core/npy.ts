@@ -33,6 +33,7 @@
  *   non-negative integers (NumPy's own check, except that True/False are not taken as integers).
  */
 
+import type { ProblemCode } from './problems';
 import { decodeLatin1, decodeUtf8, formatPyValue, parsePythonLiteral, PyValue } from './npyHeader';
 
 export interface NpyArray {
@@ -43,7 +44,7 @@ export interface NpyArray {
   dtype: string;
 }
 
-export type NpyResult = { ok: true; array: NpyArray } | { ok: false; code: string; message: string };
+export type NpyResult = { ok: true; array: NpyArray } | { ok: false; code: Extract<ProblemCode, `npy/${string}`>; message: string };
 
 /** Refuse arrays with more entries than this (a 46341 x 46341 float64 matrix is already 16 GiB). */
 export const MAX_ENTRIES = 2 ** 31;
@@ -65,7 +66,7 @@ interface ElementType {
 
 type NpyFailure = Extract<NpyResult, { ok: false }>;
 
-const fail = (code: string, message: string): NpyFailure => ({ ok: false, code, message });
+const fail = (code: NpyFailure['code'], message: string): NpyFailure => ({ ok: false, code, message });
 
 export function parseNpy(bytes: Uint8Array, options?: { allowNonFinite?: boolean }): NpyResult {
   const preamble = checkPreamble(bytes);

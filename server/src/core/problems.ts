@@ -18,9 +18,70 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * Every problem code the engine and its adapters report: stable identifiers that users may search
+ * for and tools may filter on, so a code is never renamed or reused. One line per code, grouped by
+ * the stage that reports it; add a new code here first, and the compiler then accepts it.
+ */
+export type ProblemCode =
+  // The JSON text (format/document.ts).
+  | 'json/syntax'
+  | 'json/comment'
+  | 'json/trailing-comma'
+  | 'json/duplicate-key'
+  // The schema (format/validate.ts).
+  | 'schema/kind'
+  | 'schema/type'
+  | 'schema/enum'
+  | 'schema/range'
+  | 'schema/pattern'
+  | 'schema/unknown-property'
+  | 'schema/missing-property'
+  | 'schema/conflicting-properties'
+  | 'schema/invalid'
+  | 'schema/too-many'
+  // Reading a .npy file (npy.ts) and checking its shape (format/context.ts).
+  | 'npy/magic'
+  | 'npy/version'
+  | 'npy/header'
+  | 'npy/dtype'
+  | 'npy/truncated'
+  | 'npy/non-finite'
+  | 'npy/too-large'
+  | 'npy/shape'
+  // Files a spec refers to (format/context.ts, format/network.ts).
+  | 'file/missing'
+  | 'file/invalid-network'
+  // Resolving the spec (format/experiment.ts, network.ts, references.ts, load.ts).
+  | 'spec/unknown-layer'
+  | 'spec/duplicate-id'
+  | 'spec/shape'
+  | 'spec/cycle'
+  | 'spec/length'
+  | 'spec/negative-variance'
+  | 'spec/not-symmetric'
+  | 'spec/spike-rank'
+  | 'spec/data-without-samples'
+  | 'spec/linearization-twice'
+  | 'spec/sweep-parameter'
+  | 'spec/sweep-value'
+  | 'spec/duplicate-lambda'
+  // Drawing the weights (model/weights.ts).
+  | 'weights/row-covariance'
+  // The Gaussian-equivalent moments (analysis.ts, model/linearization.ts).
+  | 'moments/not-psd'
+  | 'moments/activation'
+  // The deterministic equivalent (prediction.ts).
+  | 'risk/not-converged'
+  | 'risk/non-finite'
+  // The Monte-Carlo check (simulation/).
+  | 'simulation/no-plan'
+  | 'simulation/too-large'
+  | 'simulation/input-covariance';
+
 export interface Problem {
-  /** Stable identifier, e.g. `schema/type`, `npy/shape`, `moments/not-psd` (listed in ARCHITECTURE.md). */
-  code: string;
+  /** Stable identifier, e.g. `schema/type`, `npy/shape`, `moments/not-psd`. */
+  code: ProblemCode;
   severity: Severity;
   message: string;
   /** The file the range refers to (the spec itself, a referenced network file, ...). */

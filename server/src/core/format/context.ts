@@ -6,7 +6,7 @@
 import type { SpecHost } from '../host';
 import type { Matrix } from '../linalg/matrix';
 import { describeShapeMismatch, parseNpy } from '../npy';
-import type { Problem, Severity } from '../problems';
+import type { Problem, ProblemCode, Severity } from '../problems';
 import { problemAt, type SpecDocument } from './document';
 
 export class ResolveContext {
@@ -18,7 +18,7 @@ export class ResolveContext {
     readonly documents: Map<string, SpecDocument>,
   ) {}
 
-  report(doc: SpecDocument, pointer: string, code: string, message: string, which: 'value' | 'key' = 'value', severity: Severity = 'error'): void {
+  report(doc: SpecDocument, pointer: string, code: ProblemCode, message: string, which: 'value' | 'key' = 'value', severity: Severity = 'error'): void {
     this.problems.push(problemAt(doc, pointer, code, message, which, severity));
   }
 

@@ -18,7 +18,7 @@ import {
   createScanner,
   parseTree,
 } from 'jsonc-parser';
-import { LineIndex, type Problem, type Range, type Severity } from '../problems';
+import { LineIndex, type Problem, type ProblemCode, type Range, type Severity } from '../problems';
 
 export interface SpecDocument {
   file: string;
@@ -40,7 +40,7 @@ export function parseSpecDocument(text: string, file: string): { document?: Spec
   // A byte-order mark is not part of the JSON; blank it (same length, so offsets stay valid).
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const problems: Problem[] = [];
-  const at = (offset: number, length: number, code: string, message: string): void => {
+  const at = (offset: number, length: number, code: ProblemCode, message: string): void => {
     problems.push({ code, severity: 'error', message, file, range: lines.range(offset, length) });
   };
 
@@ -132,7 +132,7 @@ export function rangeAt(doc: SpecDocument, pointer: string, which: 'value' | 'ke
 export function problemAt(
   doc: SpecDocument,
   pointer: string,
-  code: string,
+  code: ProblemCode,
   message: string,
   which: 'value' | 'key' = 'value',
   severity: Severity = 'error',

@@ -2,11 +2,11 @@
  * Places a problem found after resolution (a numerical failure) on the JSON value it concerns,
  * using the documents the resolver read.
  */
-import { START_OF_FILE, type Problem, type Severity } from '../problems';
+import { START_OF_FILE, type Problem, type ProblemCode, type Severity } from '../problems';
 import { rangeAt, type SpecDocument } from './document';
 
 export interface UnplacedProblem {
-  code: string;
+  code: ProblemCode;
   message: string;
   file: string;
   pointer?: string;

@@ -31,7 +31,7 @@
  */
 
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { Problem } from '../problems';
+import type { Problem, ProblemCode } from '../problems';
 import { pointerSegments, problemAt, sortProblems, toPointer, type SpecDocument } from './document';
 import {
   accepts,
@@ -74,12 +74,12 @@ type Which = 'value' | 'key';
 interface Candidate {
   pointer: string;
   which: Which;
-  code: string;
+  code: ProblemCode;
   message: string;
 }
 
 /** Lower wins when two problems fall on the same range. */
-const PRIORITY: { [code: string]: number } = {
+const PRIORITY: Partial<Record<ProblemCode, number>> = {
   'schema/kind': 0,
   'schema/conflicting-properties': 1,
   'schema/unknown-property': 1,
@@ -151,7 +151,7 @@ class Reporter {
     for (const [pointer, props] of missing) this.missingProperties(pointer, props);
   }
 
-  private add(pointer: string, which: Which, code: string, message: string): void {
+  private add(pointer: string, which: Which, code: ProblemCode, message: string): void {
     this.candidates.push({ pointer, which, code, message });
   }
 
