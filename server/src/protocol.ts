@@ -10,6 +10,8 @@
  */
 import type { PredictionJson, SimulationJson } from './core';
 
+export type { SimulationJson };
+
 // ---------------------------------------------------------------------------------------------
 // Language server <-> any LSP client
 // ---------------------------------------------------------------------------------------------
@@ -75,6 +77,16 @@ export type SimulateResult =
   | { status: 'failed' | 'cancelled' | 'timeout'; message: string };
 
 export const SIMULATE_REQUEST = 'rainbow/simulate';
+
+/**
+ * Client -> server notification `rainbow/cancel`: stop the document's running prediction (the
+ * preview's Cancel button). The server answers with a 'cancelled' `rainbow/prediction`.
+ */
+export interface CancelParams {
+  uri: string;
+}
+
+export const CANCEL_NOTIFICATION = 'rainbow/cancel';
 
 /** Client -> server: whether the workspace is trusted (untrusted: validation of the text only). */
 export interface InitializationOptions {

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+'use strict';
+// Bundles the extension for the VSIX with esbuild (one file per entry, no node_modules needed at
+// run time):
+//   dist/extension.js      the VS Code side (client/src), with 'vscode' left to the host
+//   dist/server.js         the language server (server/src/lsp/main.ts)
+//   dist/worker.js         the server's compute worker (server/src/worker.ts)
+//   dist/kernelThread.js   the kernels' helper thread (server/src/kernelThread.ts)
+//   media/dist/preview.js  the preview page (media/src), for the browser
+// Worker entries are found at run time as join(__dirname, '<name>' + extname(__filename)), so each
+// must be emitted beside the bundle that starts it: all Node bundles go to dist/. The WebAssembly
+// kernels are embedded in the engine as base64 and need no loader.
+//
+// Usage: node scripts/bundle.js [--dev]   (--dev: no minification, inline source maps)
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const esbuild = require('esbuild');
+
+const root = join(__dirname, '..');
+const dev = process.argv.includes('--dev');
+
+/** Node bundles: [entry, output name]. The server-side entries are optional until they exist. */
+const nodeEntries = [
+  ['client/src/extension.ts', 'extension'],
+  ['server/src/lsp/main.ts', 'server'],
+  ['server/src/worker.ts', 'worker'],
+  ['server/src/kernelThread.ts', 'kernelThread'],
+];
+
+async function main() {
+  const common = {
+    bundle: true,
+    minify: !dev,
+    sourcemap: dev ? 'inline' : false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  };
+  const built = [];
+  for (const [entry, name] of nodeEntries) {
+    if (!existsSync(join(root, entry))) {
+      if (name === 'extension') throw new Error(`bundle: ${entry} is missing`);
+      console.warn(`bundle: ${entry} does not exist; dist/${name}.js not built`);
+      continue;
+    }
+    await esbuild.build({
+      ...common,
+      entryPoints: [entry],
+      outfile: `dist/${name}.js`,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      // 'vscode' is provided by the extension host; the native huge-page addon is loaded by path
+      // at run time (and absent from the VSIX: without it only speed changes).
+      external: ['vscode'],
+    });
+    built.push(`dist/${name}.js`);
+  }
+  await esbuild.build({
+    ...common,
+    entryPoints: ['media/src/main.ts'],
+    outfile: 'media/dist/preview.js',
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+  });
+  built.push('media/dist/preview.js');
+  console.log(`bundle: wrote ${built.join(', ')}${dev ? ' (dev)' : ''}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
