@@ -10,14 +10,21 @@
  * Marsaglia and Tsang (2000) with 128 layers, taking the layer index from a separate 32-bit draw
  * (sharing bits between index and value correlates them, Doornik 2005): about two 32-bit draws and
  * no transcendental function per normal in 99% of cases, several times faster than the polar
- * method, which matters for the millions of weights and simulated inputs of a spec. The tables and
- * the rare slow paths use exp, log and sqrt: sqrt is correctly rounded by IEEE 754, and exp and log
- * are V8's fdlibm port, the same code on every platform, so the same spec and seed give
- * bit-identical weights on every machine running Node.js.
+ * method, which matters for the millions of weights and simulated inputs of a spec.
+ *
+ * Engine independence: the tables and the rare slow paths need exp and log. `Math.exp` and
+ * `Math.log` differ in the last bits between JavaScript engines (Node and Chromium disagree on
+ * many inputs), so they use `reproducibleMath.ts` (fdlibm's algorithms from exactly rounded
+ * operations) and `Math.sqrt` (correctly rounded by IEEE 754). Every other step is 32-bit integer
+ * arithmetic or one of + - * / on doubles, which IEEE 754 rounds exactly one way, so the same seed
+ * and label give the same bits in Node, in a browser and in VS Code's own runtime
+ * (test/browser/rng.test.ts draws the same streams in both).
  */
+import { exp, log } from './reproducibleMath';
 
 // Ziggurat tables (Marsaglia and Tsang 2000, "The ziggurat method for generating random
-// variables", 128 layers): R is the start of the tail, V the area of each layer.
+// variables", 128 layers): R is the start of the tail, V the area of each layer. Built at load
+// from exactly rounded operations and reproducibleMath, so the tables are the same on every engine.
 const ZIGGURAT_R = 3.442619855899;
 const ZIGGURAT_V = 9.91256303526217e-3;
 const ZIG_K = new Float64Array(128); // acceptance thresholds on |hz|
@@ -27,18 +34,18 @@ const ZIG_F = new Float64Array(128); // density at the layer edges
   const m1 = 2147483648;
   let dn = ZIGGURAT_R;
   let tn = dn;
-  const q = ZIGGURAT_V / Math.exp(-0.5 * dn * dn);
+  const q = ZIGGURAT_V / exp(-0.5 * dn * dn);
   ZIG_K[0] = Math.floor((dn / q) * m1);
   ZIG_K[1] = 0;
   ZIG_W[0] = q / m1;
   ZIG_W[127] = dn / m1;
   ZIG_F[0] = 1;
-  ZIG_F[127] = Math.exp(-0.5 * dn * dn);
+  ZIG_F[127] = exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(ZIGGURAT_V / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * log(ZIGGURAT_V / dn + exp(-0.5 * dn * dn)));
     ZIG_K[i + 1] = Math.floor((dn / tn) * m1);
     tn = dn;
-    ZIG_F[i] = Math.exp(-0.5 * dn * dn);
+    ZIG_F[i] = exp(-0.5 * dn * dn);
     ZIG_W[i] = dn / m1;
   }
 })();
@@ -126,14 +133,14 @@ export class Random {
       let tail: number;
       let y: number;
       do {
-        tail = -Math.log(1 - this.uniform()) / ZIGGURAT_R;
-        y = -Math.log(1 - this.uniform());
+        tail = -log(1 - this.uniform()) / ZIGGURAT_R;
+        y = -log(1 - this.uniform());
       } while (y + y < tail * tail);
       return hz > 0 ? ZIGGURAT_R + tail : -ZIGGURAT_R - tail;
     }
     const x = hz * (ZIG_W[iz] as number);
     const f = ZIG_F[iz] as number;
-    return f + this.uniform() * ((ZIG_F[iz - 1] as number) - f) < Math.exp(-0.5 * x * x) ? x : undefined;
+    return f + this.uniform() * ((ZIG_F[iz - 1] as number) - f) < exp(-0.5 * x * x) ? x : undefined;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Covariance, ExperimentModel, LayerModel, SimulationPlan, TargetMod
 import type { ResolveContext } from './context';
 import type { SpecDocument } from './document';
 import { checkLength, nonNegative, powerLawDiagonal, resolveNetwork, symmetric } from './network';
+import { exp, log } from '../reproducibleMath';
 import { checkReferences } from './references';
 import type { Experiment } from './types.generated';
 
@@ -129,7 +130,8 @@ export function sampleSizes(s: Experiment['samples'] | { from: number; to: numbe
     raw = [];
     for (let i = 0; i < points; i++) {
       const t = points === 1 ? 0 : i / (points - 1);
-      raw.push(spacing === 'log' ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))) : from + t * (to - from));
+      // reproducibleMath: the rounded sizes (and so the draws) must not depend on the engine.
+      raw.push(spacing === 'log' ? exp(log(from) + t * (log(to) - log(from))) : from + t * (to - from));
     }
   }
   const seen = new Set<number>();

@@ -5,6 +5,7 @@
  */
 import { makeActivation } from '../model/activations';
 import type { LayerModel, Role, RowCovarianceModel, WeightBase, WeightsModel } from '../model/types';
+import { powPositive } from '../reproducibleMath';
 import { ResolveContext } from './context';
 import { parseSpecDocument, type SpecDocument } from './document';
 import type { Experiment, Layer, NetworkFile, RowCovariance, Weights } from './types.generated';
@@ -133,10 +134,10 @@ function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: s
   return matrix && { kind: 'dense', matrix };
 }
 
-/** diag(k^-a), k = 1..size, not rescaled (as in the paper). */
+/** diag(k^-a), k = 1..size, not rescaled (as in the paper); the same bits on every JavaScript engine. */
 export function powerLawDiagonal(size: number, exponent: number): Float64Array {
   const values = new Float64Array(size);
-  for (let k = 0; k < size; k++) values[k] = Math.pow(k + 1, -exponent);
+  for (let k = 0; k < size; k++) values[k] = powPositive(k + 1, -exponent);
   return values;
 }
 

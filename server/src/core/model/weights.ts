@@ -97,7 +97,7 @@ function spikedRoot(z: Matrix, strength: number, rank: number, rng: Random): Mat
       for (let i = 0; i < k; i++) row[i] = (row[i] as number) - dot * (prev[i] as number);
     }
     let norm = 0;
-    for (let i = 0; i < k; i++) norm += (row[i] as number) ** 2;
+    for (let i = 0; i < k; i++) norm += (row[i] as number) * (row[i] as number); // not ** 2 (Math.pow's bits depend on the engine)
     norm = Math.sqrt(norm);
     for (let i = 0; i < k; i++) row[i] = (row[i] as number) / norm;
   }
@@ -128,7 +128,10 @@ function symmetricPower(c: Matrix, power: number, layer: LayerModel): Matrix {
     const v = values[j] as number;
     if (v < -1e-10 * max) throw problem(`the row covariance is not positive semi-definite (eigenvalue ${v.toPrecision(3)})`);
     if (power < 0 && v <= 1e-12 * max) throw problem('the row covariance is singular, so its inverse square root does not exist; add a positive "shift"');
-    f[j] = Math.max(v, 0) ** power;
+    // sqrt, not `** power`: IEEE 754 rounds sqrt exactly, so the weights are the same bits on every
+    // JavaScript engine (Math.pow differs between engines in the last bits).
+    const root = Math.sqrt(Math.max(v, 0));
+    f[j] = power > 0 ? root : 1 / root;
   }
   // U diag(f) U^T
   const scaled = scaleColumns(vectors, f);
