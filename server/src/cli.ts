@@ -3,7 +3,6 @@
  * prints. Problems go to stderr as `file:line:column: severity [code] message`; exit codes:
  * 0 success, 1 problems in the spec or its results, 2 wrong usage.
  */
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import {
   formatProblem,
@@ -11,6 +10,7 @@ import {
   predict,
   predictionJson,
   rainbowSchema,
+  readSpecFile,
   simulate,
   simulationJson,
   type Problem,
@@ -119,13 +119,10 @@ function usage(io: Io, why: string): number {
 
 function readSpec(file: string, io: Io): { path: string; text: string } | undefined {
   const path = resolve(file);
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err(`${file}: cannot read the spec (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')})`);
-    return undefined;
-  }
+  const read = readSpecFile(nodeHost, path);
+  if (read.ok) return { path, text: read.text };
+  printProblems([read.problem], io);
+  return undefined;
 }
 
 function printProblems(problems: Problem[], io: Io): void {

@@ -85,7 +85,7 @@ test('usage errors exit with code 2 and say why', () => {
   assert.match(unknown.stderr, /unknown command "frobnicate"/);
   const missing = rainbow('predict', 'no/such.rainbow.json');
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /no\/such\.rainbow\.json: cannot read the spec \(no such file\)/);
+  assert.match(missing.stderr, /no\/such\.rainbow\.json:1:1: error \[file\/missing\] cannot read the spec: it does not exist/);
 });
 
 test('schema prints the JSON Schema', () => {

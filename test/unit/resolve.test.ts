@@ -83,7 +83,7 @@ test('duplicate ids between student and teacher', () => {
 });
 
 test('a missing .npy file is reported on the path string', () => {
-  onlyProblem({ [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { file: 'missing.npy' } }] } }) }, 'file/missing', /cannot read weights of layer "L1" \(layout outIn\) "missing.npy"/, {
+  onlyProblem({ [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { file: 'missing.npy' } }] } }) }, 'file/missing', /cannot read weights of layer "L1" \(layout outIn\) "missing.npy": it does not exist \(resolved to \/missing.npy\)/, {
     marker: '"missing.npy"',
   });
 });
@@ -120,7 +120,7 @@ test('a network file that is an experiment: one problem at the reference', () =>
 });
 
 test('a network file that does not exist', () => {
-  onlyProblem({ [SPEC]: experimentText({ student: 'nets/deep.rainbow.json' }) }, 'file/missing', /cannot read the student network file "nets\/deep.rainbow.json" \(resolved to \/nets\/deep.rainbow.json\)/, {
+  onlyProblem({ [SPEC]: experimentText({ student: 'nets/deep.rainbow.json' }) }, 'file/missing', /cannot use the student network file "nets\/deep.rainbow.json": it does not exist \(resolved to \/nets\/deep.rainbow.json\)/, {
     marker: '"nets/deep.rainbow.json"',
   });
 });

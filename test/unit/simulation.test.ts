@@ -30,8 +30,12 @@ import { repoRoot } from '../support/paths';
 /** Specs live in memory; data files (.npy) too, under /mem/. */
 const memoryFiles = new Map<string, Uint8Array>();
 const memoryHost: SpecHost = {
-  readText: (path) => nodeHost.readText(path),
-  readBytes: (path) => memoryFiles.get(path) ?? nodeHost.readBytes(path),
+  ...nodeHost,
+  stat: (path) => {
+    const f = memoryFiles.get(path);
+    return f ? { kind: 'file', size: f.length, stamp: '' } : nodeHost.stat(path);
+  },
+  readBytes: (path, offset, length) => memoryFiles.get(path)?.slice(offset, offset + length) ?? nodeHost.readBytes(path, offset, length),
   resolve: (from, relative) => (from.startsWith('/mem/') ? posix.join(posix.dirname(from), relative) : nodeHost.resolve(from, relative)),
 };
 

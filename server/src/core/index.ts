@@ -5,7 +5,8 @@
  */
 
 // Files and problems.
-export type { SpecHost } from './host';
+export { ArrayCache, MAX_TEXT_FILE_BYTES, notUtf8Text, overlayHost, type FileInfo, type FileKind, type OverlayDocument, type SpecHost, type TextContent } from './host';
+export { readSpecFile } from './format/files';
 export { formatProblem, LineIndex, START_OF_FILE, type Position, type Problem, type ProblemCode, type Range, type Severity } from './problems';
 
 // The format: parse, schema, resolve (validation is loading without computing).

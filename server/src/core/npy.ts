@@ -27,8 +27,9 @@
  * - Byte orders '<' and '>' as written; '=' and '|' (and no prefix) mean the reading machine's
  *   own order, as NumPy interprets them.
  * - Fortran-order files are transposed on reading: `data` is always C (row-major) order.
- * - Bytes after the last entry are ignored, as np.load does (several np.save calls on one open
- *   file append arrays and np.load returns the first).
+ * - Only the bytes the header describes are read: the file's size is checked against the header
+ *   before the data is read. Bytes after the last entry are ignored, as np.load does (several
+ *   np.save calls on one open file append arrays and np.load returns the first), with a warning.
  * - The header must have exactly the three keys NumPy writes; 'shape' must be a tuple of
  *   non-negative integers (NumPy's own check, except that True/False are not taken as integers).
  */
@@ -44,7 +45,22 @@ export interface NpyArray {
   dtype: string;
 }
 
-export type NpyResult = { ok: true; array: NpyArray } | { ok: false; code: Extract<ProblemCode, `npy/${string}`>; message: string };
+export type NpyResult = { ok: true; array: NpyArray; warning?: string } | { ok: false; code: Extract<ProblemCode, `npy/${string}`>; message: string };
+
+/**
+ * Random access to a file's bytes, so that a reader takes only what the header says it needs:
+ * `size` is known before reading (from stat), `read` returns a fresh array the reader may modify,
+ * shorter than asked (or undefined) when the file is shorter or unreadable.
+ */
+export interface ByteSource {
+  size: number;
+  read(offset: number, length: number): Uint8Array | undefined;
+}
+
+/** An in-memory file as a ByteSource. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length) => bytes.slice(offset, offset + length) };
+}
 
 /** Refuse arrays with more entries than this (a 46341 x 46341 float64 matrix is already 16 GiB). */
 export const MAX_ENTRIES = 2 ** 31;
@@ -69,20 +85,31 @@ type NpyFailure = Extract<NpyResult, { ok: false }>;
 const fail = (code: NpyFailure['code'], message: string): NpyFailure => ({ ok: false, code, message });
 
 export function parseNpy(bytes: Uint8Array, options?: { allowNonFinite?: boolean }): NpyResult {
-  const preamble = checkPreamble(bytes);
+  return readNpy(bytesSource(bytes), options);
+}
+
+/**
+ * Reads a .npy file in three bounded steps: the preamble, the header (at most 1 MiB), then exactly
+ * the data the header describes, after checking that the file is long enough to hold it. Nothing
+ * after the data is read.
+ */
+export function readNpy(source: ByteSource, options?: { allowNonFinite?: boolean }): NpyResult {
+  const preamble = checkPreamble(source);
   if ('code' in preamble) return preamble;
   const { headerStart, headerLength, utf8 } = preamble;
+  const headerBytes = source.read(headerStart, headerLength);
+  if (!headerBytes || headerBytes.length < headerLength) return fail('npy/truncated', 'the file is truncated: it ends inside the header (it changed while being read?)');
 
   let text: string;
   if (utf8) {
-    const decoded = decodeUtf8(bytes, headerStart, headerStart + headerLength);
+    const decoded = decodeUtf8(headerBytes, 0, headerLength);
     if (!decoded.ok) {
-      const b = bytes[headerStart + decoded.offset] as number;
+      const b = headerBytes[decoded.offset] as number;
       return fail('npy/header', `the header is not valid UTF-8 (byte 0x${hex2(b)} at header position ${decoded.offset}), as format 3.0 requires`);
     }
     text = decoded.text;
   } else {
-    text = decodeLatin1(bytes, headerStart, headerStart + headerLength);
+    text = decodeLatin1(headerBytes, 0, headerLength);
   }
 
   const header = readHeaderDict(text);
@@ -94,18 +121,14 @@ export function parseNpy(bytes: Uint8Array, options?: { allowNonFinite?: boolean
 
   const dataStart = headerStart + headerLength;
   const needed = count * type.size;
-  const available = bytes.length - dataStart;
-  if (available < needed) {
-    return fail(
-      'npy/truncated',
-      `the data is truncated: shape ${formatShape(header.shape)} of '${header.descr}' needs ${plural(needed, 'byte')} after the header ` +
-        `but only ${formatCount(available)} are there (${formatCount(Math.floor(available / type.size))} of ${formatCount(count)} entries)`,
-    );
-  }
+  const available = source.size - dataStart;
+  if (available < needed) return truncatedData(header, type, needed, available, count);
 
   let data: Float64Array;
   try {
-    data = decodeEntries(bytes, dataStart, count, type);
+    const raw = source.read(dataStart, needed);
+    if (!raw || raw.length < needed) return truncatedData(header, type, needed, raw?.length ?? 0, count);
+    data = decodeEntries(raw, count, type);
     if (header.fortranOrder && header.shape.length > 1) data = fortranToC(data, header.shape);
   } catch (e) {
     if (e instanceof RangeError) {
@@ -118,16 +141,34 @@ export function parseNpy(bytes: Uint8Array, options?: { allowNonFinite?: boolean
     const problem = checkFinite(data, header.shape);
     if (problem) return problem;
   }
-  return { ok: true, array: { shape: header.shape, data, dtype: header.descr } };
+  const array = { shape: header.shape, data, dtype: header.descr };
+  if (available === needed) return { ok: true, array };
+  // np.load reads the first array of a file several np.save calls wrote to; so does this reader,
+  // but says so, since a damaged file looks the same.
+  return {
+    ok: true,
+    array,
+    warning: `${plural(available - needed, 'byte')} follow the data of shape ${formatShape(header.shape)} and are ignored (a second array saved into the same file?); only the first array is read, as numpy.load does`,
+  };
 }
 
-function checkPreamble(bytes: Uint8Array): { headerStart: number; headerLength: number; utf8: boolean } | NpyFailure {
-  if (bytes.length === 0) return fail('npy/magic', 'the file is empty (0 bytes), not a NumPy .npy file');
+function truncatedData(header: HeaderDict, type: ElementType, needed: number, available: number, count: number): NpyFailure {
+  return fail(
+    'npy/truncated',
+    `the data is truncated: shape ${formatShape(header.shape)} of '${header.descr}' needs ${plural(needed, 'byte')} after the header ` +
+      `but only ${formatCount(available)} are there (${formatCount(Math.floor(available / type.size))} of ${formatCount(count)} entries)`,
+  );
+}
+
+function checkPreamble(source: ByteSource): { headerStart: number; headerLength: number; utf8: boolean } | NpyFailure {
+  const size = source.size;
+  if (size === 0) return fail('npy/magic', 'the file is empty (0 bytes), not a NumPy .npy file');
+  const bytes = source.read(0, Math.min(size, 12)) ?? new Uint8Array(0);
   for (let i = 0; i < MAGIC.length && i < bytes.length; i++) {
     if (bytes[i] !== MAGIC[i]) return fail('npy/magic', notNpyMessage(bytes));
   }
-  if (bytes.length < 10) {
-    return fail('npy/truncated', `the file is truncated: it has only ${plural(bytes.length, 'byte')}, too few for a .npy preamble`);
+  if (size < 10) {
+    return fail('npy/truncated', `the file is truncated: it has only ${plural(size, 'byte')}, too few for a .npy preamble`);
   }
   const major = bytes[6] as number;
   const minor = bytes[7] as number;
@@ -139,16 +180,16 @@ function checkPreamble(bytes: Uint8Array): { headerStart: number; headerLength: 
   }
   const wide = major >= 2;
   const lengthBytes = wide ? 4 : 2;
-  if (bytes.length < 8 + lengthBytes) {
-    return fail('npy/truncated', `the file is truncated: it ends inside the header length (${plural(bytes.length, 'byte')} in total)`);
+  if (size < 8 + lengthBytes || bytes.length < 8 + lengthBytes) {
+    return fail('npy/truncated', `the file is truncated: it ends inside the header length (${plural(size, 'byte')} in total)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = wide ? view.getUint32(8, true) : view.getUint16(8, true);
   const headerStart = 8 + lengthBytes;
-  if (headerLength > bytes.length - headerStart) {
+  if (headerLength > size - headerStart) {
     return fail(
       'npy/truncated',
-      `the file is truncated: the header should be ${plural(headerLength, 'byte')} long but only ${bytes.length - headerStart} follow the preamble`,
+      `the file is truncated: the header should be ${plural(headerLength, 'byte')} long but only ${size - headerStart} follow the preamble`,
     );
   }
   if (headerLength > MAX_HEADER_BYTES) {
@@ -280,33 +321,35 @@ function countEntries(shape: readonly number[]): number | NpyFailure {
 }
 
 /**
- * Entries in file order as doubles. The bytes are first copied to a fresh, aligned buffer and
- * swapped in place if their order differs from the host's, so that every type is then read by a
- * native typed-array view and converted by TypedArray.set (a memcpy for native float64, no
- * per-entry DataView call).
+ * Entries in file order as doubles. `raw` (exactly the data bytes, owned by this call) is swapped
+ * in place if its byte order differs from the host's, so that every type is then read by a native
+ * typed-array view and converted by TypedArray.set (a memcpy for native float64, no per-entry
+ * DataView call).
  */
-function decodeEntries(bytes: Uint8Array, start: number, count: number, type: ElementType): Float64Array {
-  const raw = bytes.slice(start, start + count * type.size);
+function decodeEntries(bytes: Uint8Array, count: number, type: ElementType): Float64Array {
+  // Typed-array views need their element alignment; a fresh array from a read starts at offset 0.
+  const raw = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   if (type.size > 1 && type.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, type.size);
   const buffer = raw.buffer;
-  if (type.kind === 'f' && type.size === 8) return new Float64Array(buffer, 0, count);
+  const at = raw.byteOffset;
+  if (type.kind === 'f' && type.size === 8) return new Float64Array(buffer, at, count);
   const out = new Float64Array(count);
   switch (type.kind) {
     case 'f':
-      if (type.size === 4) out.set(new Float32Array(buffer, 0, count));
-      else decodeHalf(new Uint16Array(buffer, 0, count), out);
+      if (type.size === 4) out.set(new Float32Array(buffer, at, count));
+      else decodeHalf(new Uint16Array(buffer, at, count), out);
       break;
     case 'i':
-      if (type.size === 1) out.set(new Int8Array(buffer, 0, count));
-      else if (type.size === 2) out.set(new Int16Array(buffer, 0, count));
-      else if (type.size === 4) out.set(new Int32Array(buffer, 0, count));
-      else decodeInt64(new Uint32Array(buffer, 0, 2 * count), out, true);
+      if (type.size === 1) out.set(new Int8Array(buffer, at, count));
+      else if (type.size === 2) out.set(new Int16Array(buffer, at, count));
+      else if (type.size === 4) out.set(new Int32Array(buffer, at, count));
+      else decodeInt64(new Uint32Array(buffer, at, 2 * count), out, true);
       break;
     case 'u':
-      if (type.size === 1) out.set(raw);
-      else if (type.size === 2) out.set(new Uint16Array(buffer, 0, count));
-      else if (type.size === 4) out.set(new Uint32Array(buffer, 0, count));
-      else decodeInt64(new Uint32Array(buffer, 0, 2 * count), out, false);
+      if (type.size === 1) out.set(raw.subarray(0, count));
+      else if (type.size === 2) out.set(new Uint16Array(buffer, at, count));
+      else if (type.size === 4) out.set(new Uint32Array(buffer, at, count));
+      else decodeInt64(new Uint32Array(buffer, at, 2 * count), out, false);
       break;
     case 'b':
       for (let k = 0; k < count; k++) out[k] = raw[k] === 0 ? 0 : 1;

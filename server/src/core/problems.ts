@@ -49,8 +49,15 @@ export type ProblemCode =
   | 'npy/non-finite'
   | 'npy/too-large'
   | 'npy/shape'
-  // Files a spec refers to (format/context.ts, format/network.ts).
+  /** A warning: bytes after the array's data, ignored as numpy.load ignores them. */
+  | 'npy/extra-bytes'
+  // Files a spec refers to, and the spec file itself (format/files.ts, format/context.ts).
   | 'file/missing'
+  | 'file/not-regular'
+  | 'file/too-large'
+  | 'file/not-utf8'
+  | 'file/absolute-path'
+  | 'file/outside-workspace'
   | 'file/invalid-network'
   // Resolving the spec (format/experiment.ts, network.ts, references.ts, load.ts).
   | 'spec/unknown-layer'

@@ -5,13 +5,17 @@
  */
 import type { SpecHost } from '../host';
 import type { Matrix } from '../linalg/matrix';
-import { describeShapeMismatch, parseNpy } from '../npy';
+import { describeShapeMismatch, type NpyResult } from '../npy';
 import type { Problem, ProblemCode, Severity } from '../problems';
-import { problemAt, type SpecDocument } from './document';
+import { parseSpecDocument, problemAt, type SpecDocument } from './document';
+import { readArrayFile, readTextFile, resolvePath, type FileRefusal } from './files';
+import { validateSchema } from './validate';
 
 export class ResolveContext {
   readonly problems: Problem[] = [];
-  private readonly npyCache = new Map<string, ReturnType<typeof parseNpy> | undefined>();
+  private readonly npyCache = new Map<string, NpyResult | FileRefusal>();
+  /** Network files that could not be used, with the reason to repeat at every later reference. */
+  private readonly unusableNetworks = new Map<string, FileRefusal>();
 
   constructor(
     readonly host: SpecHost,
@@ -22,8 +26,69 @@ export class ResolveContext {
     this.problems.push(problemAt(doc, pointer, code, message, which, severity));
   }
 
+  /** A file that cannot be used, on the path string that named it. */
+  private refused(doc: SpecDocument, pointer: string, what: string, relative: string, refusal: FileRefusal, verb = 'cannot read'): void {
+    this.report(doc, pointer, refusal.code, `${verb} ${what} "${relative}": ${refusal.reason}`);
+  }
+
   get failed(): boolean {
     return this.problems.some((p) => p.severity === 'error');
+  }
+
+  /**
+   * The valid "kind": "network" document named by the path string at `pointer` in `doc`, read
+   * once per load; problems inside that file go to that file, and the reason it cannot be used
+   * goes on the path string (at every reference, e.g. the same file as student and teacher).
+   */
+  networkDocument(doc: SpecDocument, pointer: string, relative: string, what: string): SpecDocument | undefined {
+    const resolved = resolvePath(this.host, doc.file, relative);
+    if (!resolved.ok) {
+      this.refused(doc, pointer, what, relative, resolved);
+      return undefined;
+    }
+    const path = resolved.path;
+    const unusable = this.unusableNetworks.get(path) ?? this.loadNetwork(path);
+    if (unusable) {
+      this.refused(doc, pointer, what, relative, unusable, 'cannot use');
+      return undefined;
+    }
+    return this.documents.get(path);
+  }
+
+  /** Reads, parses and checks a network file not seen yet in this load; the reason it is unusable, if it is. */
+  private loadNetwork(path: string): FileRefusal | undefined {
+    const known = this.documents.get(path);
+    if (known) {
+      if ((known.value as { kind?: unknown } | null)?.kind === 'network') return undefined;
+      // The spec itself, or an experiment already loaded: never the layers of a network.
+      const why = path === this.specFile ? 'it is this experiment itself, not a "kind": "network" file' : 'it is an experiment, not a "kind": "network" file';
+      return this.unusable(path, 'file/invalid-network', why);
+    }
+    const read = readTextFile(this.host, path);
+    if (!read.ok) return this.unusable(path, read.code, read.reason);
+    const parsed = parseSpecDocument(read.text, path);
+    this.problems.push(...parsed.problems);
+    if (!parsed.document) return this.unusable(path, 'file/invalid-network', 'it is not valid JSON (see the problems in that file)');
+    const networkDoc = parsed.document;
+    this.documents.set(path, networkDoc);
+    const schemaProblems = validateSchema(networkDoc, 'network');
+    this.problems.push(...schemaProblems);
+    if (schemaProblems.some((p) => p.severity === 'error')) {
+      const kind = (networkDoc.value as { kind?: unknown } | null)?.kind;
+      return this.unusable(path, 'file/invalid-network', kind === 'experiment' ? 'it is an experiment, not a "kind": "network" file' : 'it has problems (see that file)');
+    }
+    return undefined;
+  }
+
+  /** The spec being resolved: the first document (load.ts puts it there before resolving). */
+  private get specFile(): string | undefined {
+    return this.documents.keys().next().value;
+  }
+
+  private unusable(path: string, code: FileRefusal['code'], reason: string): FileRefusal {
+    const entry: FileRefusal = { ok: false, code, reason };
+    this.unusableNetworks.set(path, entry);
+    return entry;
   }
 
   /**
@@ -39,21 +104,23 @@ export class ResolveContext {
     what: string,
     hint?: (shape: readonly number[]) => string | undefined,
   ): { shape: number[]; data: Float64Array } | undefined {
-    const path = this.host.resolve(doc.file, relative);
+    const resolved = resolvePath(this.host, doc.file, relative);
+    if (!resolved.ok) {
+      this.refused(doc, pointer, what, relative, resolved);
+      return undefined;
+    }
+    const path = resolved.path;
     let parsed = this.npyCache.get(path);
-    if (!this.npyCache.has(path)) {
-      const bytes = this.host.readBytes(path);
-      parsed = bytes === undefined ? undefined : parseNpy(bytes);
+    if (!parsed) {
+      parsed = readArrayFile(this.host, path);
       this.npyCache.set(path, parsed);
     }
-    if (parsed === undefined) {
-      this.report(doc, pointer, 'file/missing', `cannot read ${what} "${relative}" (resolved to ${path}): no such file or it is not readable`);
-      return undefined;
-    }
     if (!parsed.ok) {
-      this.report(doc, pointer, parsed.code, `${what} "${relative}": ${parsed.message}`);
+      if ('reason' in parsed) this.refused(doc, pointer, what, relative, parsed);
+      else this.report(doc, pointer, parsed.code, `${what} "${relative}": ${parsed.message}`);
       return undefined;
     }
+    if (parsed.warning) this.report(doc, pointer, 'npy/extra-bytes', `${what} "${relative}": ${parsed.warning}`, 'value', 'warning');
     const shape = parsed.array.shape;
     const mismatches = expected.map((e) => describeShapeMismatch(shape, e));
     if (mismatches.every((m) => m !== undefined)) {

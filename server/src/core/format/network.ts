@@ -6,10 +6,9 @@
 import { makeActivation } from '../model/activations';
 import type { LayerModel, Role, RowCovarianceModel, WeightBase, WeightsModel } from '../model/types';
 import { powPositive } from '../reproducibleMath';
-import { ResolveContext } from './context';
-import { parseSpecDocument, type SpecDocument } from './document';
+import type { ResolveContext } from './context';
+import type { SpecDocument } from './document';
 import type { Experiment, Layer, NetworkFile, RowCovariance, Weights } from './types.generated';
-import { validateSchema } from './validate';
 
 type NetworkOrPath = Experiment['student'];
 
@@ -53,32 +52,8 @@ export function resolveNetwork(ctx: ResolveContext, doc: SpecDocument, pointer: 
 
 function networkSite(ctx: ResolveContext, doc: SpecDocument, pointer: string, value: NetworkOrPath, role: Role): NetworkSite | undefined {
   if (typeof value !== 'string') return { doc, layersPointer: `${pointer}/layers`, layers: value.layers };
-  const path = ctx.host.resolve(doc.file, value);
-  let networkDoc = ctx.documents.get(path);
-  if (!networkDoc) {
-    const text = ctx.host.readText(path);
-    if (text === undefined) {
-      ctx.report(doc, pointer, 'file/missing', `cannot read the ${role} network file "${value}" (resolved to ${path})`);
-      return undefined;
-    }
-    const parsed = parseSpecDocument(text, path);
-    ctx.problems.push(...parsed.problems);
-    if (!parsed.document) {
-      ctx.report(doc, pointer, 'file/invalid-network', `the ${role} network file "${value}" is not valid JSON (see the problems in that file)`);
-      return undefined;
-    }
-    networkDoc = parsed.document;
-    ctx.documents.set(path, networkDoc);
-    const schemaProblems = validateSchema(networkDoc, 'network');
-    ctx.problems.push(...schemaProblems);
-    if (schemaProblems.some((p) => p.severity === 'error')) {
-      const kind = (networkDoc.value as { kind?: unknown } | null)?.kind;
-      const why = kind === 'experiment' ? 'is an experiment, not a "kind": "network" file' : 'has problems (see that file)';
-      ctx.report(doc, pointer, 'file/invalid-network', `the ${role} network file "${value}" ${why}`);
-      return undefined;
-    }
-  }
-  return { doc: networkDoc, layersPointer: '/layers', layers: (networkDoc.value as NetworkFile).layers };
+  const networkDoc = ctx.networkDocument(doc, pointer, value, `the ${role} network file`);
+  return networkDoc && { doc: networkDoc, layersPointer: '/layers', layers: (networkDoc.value as NetworkFile).layers };
 }
 
 function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string, weights: Weights, layer: LayerModel): WeightsModel | undefined {

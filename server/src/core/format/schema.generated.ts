@@ -12,7 +12,7 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://rainbow-lab.dev/schemas/rainbow.schema.json",
   "title": "RainbowFile",
-  "description": "A Rainbow Lab file (*.rainbow.json, format version 1). \"kind\": \"experiment\" describes a full prediction task: the ridge test error of a deep random-features student learning a teacher, predicted from random-matrix theory. \"kind\": \"network\" describes a reusable network that experiments reference by relative path. Plain JSON: comments and trailing commas are not allowed.",
+  "description": "A Rainbow Lab file (*.rainbow.json, format version 1). \"kind\": \"experiment\" describes a full prediction task: the ridge test error of a deep random-features student learning a teacher, predicted from random-matrix theory. \"kind\": \"network\" describes a reusable network that experiments reference by relative path. Plain JSON: comments and trailing commas are not allowed; UTF-8 text, at most 16 MiB.",
   "type": "object",
   "discriminator": {
     "propertyName": "kind"
@@ -151,7 +151,7 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
     },
     "networkPath": {
       "title": "NetworkPath",
-      "description": "Relative path (from this file's folder) of a \"kind\": \"network\" file.",
+      "description": "Relative path (from this file's folder) of a \"kind\": \"network\" file: a regular file of UTF-8 text, at most 16 MiB. Absolute paths are refused; in the editor, files outside the workspace folders are read only when the setting rainbow.allowFilesOutsideWorkspace is on.",
       "type": "string",
       "pattern": "\\.rainbow\\.json$",
       "patternErrorMessage": "Expected a relative path to a network file ending in .rainbow.json.",
@@ -705,7 +705,7 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
     },
     "npyPath": {
       "title": "NpyPath",
-      "description": "Relative path (from this file's folder) of a NumPy .npy file (format 1.0 to 3.0, float64, float32 or integer, either byte order, C or Fortran order).",
+      "description": "Relative path (from this file's folder) of a NumPy .npy file (format 1.0 to 3.0, float64, float32 or integer, either byte order, C or Fortran order; at most 2^31 entries). A regular file whose size holds the data its header describes. Absolute paths are refused; in the editor, files outside the workspace folders are read only when the setting rainbow.allowFilesOutsideWorkspace is on.",
       "type": "string",
       "pattern": "\\.[nN][pP][yY]$",
       "patternErrorMessage": "Expected a relative path to a NumPy file ending in .npy."

@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * A Rainbow Lab file (*.rainbow.json, format version 1). "kind": "experiment" describes a full prediction task: the ridge test error of a deep random-features student learning a teacher, predicted from random-matrix theory. "kind": "network" describes a reusable network that experiments reference by relative path. Plain JSON: comments and trailing commas are not allowed.
+ * A Rainbow Lab file (*.rainbow.json, format version 1). "kind": "experiment" describes a full prediction task: the ridge test error of a deep random-features student learning a teacher, predicted from random-matrix theory. "kind": "network" describes a reusable network that experiments reference by relative path. Plain JSON: comments and trailing commas are not allowed; UTF-8 text, at most 16 MiB.
  */
 export type RainbowFile = Experiment | NetworkFile;
 /**
@@ -116,7 +116,7 @@ export type WeightsLayout = "outIn" | "inOut";
  */
 export type Layers = Layer[];
 /**
- * Relative path (from this file's folder) of a "kind": "network" file.
+ * Relative path (from this file's folder) of a "kind": "network" file: a regular file of UTF-8 text, at most 16 MiB. Absolute paths are refused; in the editor, files outside the workspace folders are read only when the setting rainbow.allowFilesOutsideWorkspace is on.
  */
 export type NetworkPath = string;
 /**
@@ -128,7 +128,7 @@ export type NetworkOrPath = NetworkPath | Network;
  */
 export type LayerId = string;
 /**
- * Relative path (from this file's folder) of a NumPy .npy file (format 1.0 to 3.0, float64, float32 or integer, either byte order, C or Fortran order).
+ * Relative path (from this file's folder) of a NumPy .npy file (format 1.0 to 3.0, float64, float32 or integer, either byte order, C or Fortran order; at most 2^31 entries). A regular file whose size holds the data its header describes. Absolute paths are refused; in the editor, files outside the workspace folders are read only when the setting rainbow.allowFilesOutsideWorkspace is on.
  */
 export type NpyPath = string;
 
