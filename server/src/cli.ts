@@ -35,6 +35,9 @@ const USAGE = `usage:
       check specs (syntax, schema, files, references) without computing
   rainbow schema
       print the JSON Schema of the .rainbow.json format
+  rainbow lsp --stdio
+      the language server (diagnostics, completion, predictions on save) for any
+      editor that speaks the Language Server Protocol (also --node-ipc, --socket=PORT)
 `;
 
 interface Io {
@@ -59,6 +62,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // predict and simulate share large matrix products with a helper thread on the second core
   // (started by the launcher before the CLI loaded, if it ran through bin/rainbow.js); it joins as
   // soon as it has started, and the results are the same with or without it.
+  if (argv[0] === 'lsp') return languageServer(argv.slice(1), io);
   const heavy = isHeavyCommand(argv);
   const early = takeEarlyKernelThreads();
   const threads = heavy ? (early ?? startKernelThreads()) : undefined;
@@ -110,6 +114,18 @@ function run(argv: string[], io: Io): number {
     default:
       return usage(io, `unknown command "${command}"`);
   }
+}
+
+/** Serves LSP until the client says exit (the server ends the process then); never resolves. */
+function languageServer(args: string[], io: Io): Promise<number> {
+  const transport = args.filter((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe=') || a.startsWith('--clientProcessId='));
+  if (transport.length !== args.length || !transport.some((a) => !a.startsWith('--clientProcessId='))) {
+    return Promise.resolve(usage(io, 'lsp takes a transport: --stdio, --node-ipc or --socket=PORT'));
+  }
+  // Loaded only here: the other commands do not need the LSP libraries.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./lsp/server') as typeof import('./lsp/server')).startServer();
+  return new Promise<number>(() => undefined);
 }
 
 function usage(io: Io, why: string): number {

@@ -1,0 +1,191 @@
+/**
+ * Diagnostics from the real server process: for every broken spec of the corpus, the server's
+ * diagnostics are exactly `rainbow validate`'s problems (same positions, codes, messages), cover the
+ * marked range exactly, and are the engine's full ranges. Then: problems inside a referenced file,
+ * unsaved network edits, untrusted and outside-workspace reads, stale versions.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { formatProblem, loadExperiment } from '../../server/src/core';
+import { nodeHost } from '../../server/src/nodeHost';
+import { repoRoot } from '../support/paths';
+import { BROKEN, unmark, VALID, writeCorpusFiles } from './corpus';
+import { fileUri, messageOf, TestServer } from './harness';
+
+/** Codes the server adds to the engine's (explained refusals, summaries, advice): not in `rainbow validate`. */
+const ADAPTER_CODES = /^(file\/not-read|file\/problems-inside|advice\/)/;
+
+describe('diagnostics of the broken-spec corpus', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-corpus-'));
+  writeCorpusFiles(dir);
+  const cases = BROKEN.map((c, i) => {
+    const { text, range } = unmark(c.marked);
+    const file = join(dir, `case${String(i).padStart(2, '0')}.rainbow.json`);
+    writeFileSync(file, text);
+    return { ...c, text, range, file, uri: fileUri(file) };
+  });
+  let server: TestServer;
+  let cliLines: Map<string, string[]>;
+
+  before(async () => {
+    server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
+    await server.start();
+    // One `rainbow validate` run over the whole corpus, from the corpus folder (paths print bare).
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'validate', ...cases.map((c) => c.file)], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    cliLines = new Map();
+    for (const line of r.stderr.split('\n').filter(Boolean)) {
+      const file = line.slice(0, line.indexOf(':'));
+      cliLines.set(file, [...(cliLines.get(file) ?? []), line]);
+    }
+  });
+  after(() => server.stop());
+
+  it('has at least 40 cases', () => assert.ok(cases.length >= 40, `${cases.length} cases`));
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.code} at the marked range, as rainbow validate says`, async () => {
+      server.open(c.uri, c.text);
+      const diagnostics = await server.diagnosticsOf(c.uri);
+      const own = diagnostics.filter((d) => !ADAPTER_CODES.test(String(d.code)));
+      assert.ok(
+        own.some((d) => d.code === c.code && JSON.stringify(d.range) === JSON.stringify(c.range)),
+        `expected ${c.code} at ${JSON.stringify(c.range)}, got ${JSON.stringify(own.map((d) => [d.code, d.range, messageOf(d)]))}`,
+      );
+      // The engine's own problems for this file, with their full ranges.
+      const engine = loadExperiment(c.text, c.file, nodeHost).problems.filter((p) => p.file === c.file);
+      assert.deepEqual(
+        own.map((d) => ({ code: d.code, message: messageOf(d), range: d.range, severity: d.severity })),
+        engine.map((p) => ({ code: p.code, message: p.message, range: p.range, severity: p.severity === 'error' ? 1 : p.severity === 'warning' ? 2 : 3 })),
+      );
+      // And what the CLI prints for this file, line for line.
+      const base = c.file.slice(dir.length + 1);
+      const severities = ['', 'error', 'warning', 'information'];
+      assert.deepEqual(
+        own.map((d) => formatProblem({ file: base, range: d.range, severity: severities[d.severity ?? 1] as 'error', code: String(d.code), message: messageOf(d) })),
+        cliLines.get(base) ?? [],
+      );
+      server.close(c.uri);
+    });
+  }
+
+  it('publishes problems inside a referenced network file on that file, with a summary on the reference', async () => {
+    const c = cases.find((x) => x.code === 'file/invalid-network');
+    assert.ok(c);
+    server.open(c.uri, c.text);
+    const net = await server.waitForDiagnostics(fileUri(join(dir, 'broken-net.rainbow.json')), (d) => d.length > 0);
+    assert.ok(net.diagnostics.every((d) => String(d.code).startsWith('json/')), JSON.stringify(net.diagnostics));
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'validate', 'broken-net.rainbow.json'], { cwd: dir, encoding: 'utf8' });
+    const first = net.diagnostics[0];
+    assert.ok(first);
+    assert.match(cli.stderr, new RegExp(`broken-net\\.rainbow\\.json:${first.range.start.line + 1}:${first.range.start.character + 1}: error \\[${first.code}\\]`));
+    server.close(c.uri);
+    // Closing the only spec that reached it clears the network file's diagnostics.
+    await server.waitForDiagnostics(fileUri(join(dir, 'broken-net.rainbow.json')), (d) => d.length === 0);
+  });
+});
+
+describe('diagnostics across files and settings', () => {
+  it('an unsaved edit of an open network file re-validates the experiment that uses it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-net-'));
+    const net = join(dir, 'net.rainbow.json');
+    const netText = '{\n  "kind": "network",\n  "layers": [ { "id": "N1", "width": 30, "activation": "tanh" } ]\n}\n';
+    writeFileSync(net, netText);
+    const spec = join(dir, 'exp.rainbow.json');
+    const specText = VALID.replace(/"student": \{[\s\S]*?\n {2}\},/, '"student": "net.rainbow.json",');
+    writeFileSync(spec, specText);
+    const server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
+    try {
+      await server.start();
+      server.open(fileUri(spec), specText);
+      assert.deepEqual(await server.diagnosticsOf(fileUri(spec)), []);
+      server.open(fileUri(net), netText);
+      await server.diagnosticsOf(fileUri(net)).catch(() => []);
+      // Not saved: the disk still has width 30.
+      server.change(fileUri(net), netText.replace('"width": 30', '"width": "wide"'));
+      const onNet = await server.waitForDiagnostics(fileUri(net), (d) => d.some((x) => x.code === 'schema/type'));
+      assert.equal(onNet.diagnostics.length, 1);
+      const onSpec = await server.waitForDiagnostics(fileUri(spec), (d) => d.length > 0);
+      assert.equal(onSpec.diagnostics[0]?.code, 'file/invalid-network');
+      assert.match(messageOf(onSpec.diagnostics[0]!), /net\.rainbow\.json/);
+      // Fixed again (still unsaved): both clear.
+      server.change(fileUri(net), netText);
+      await server.waitForDiagnostics(fileUri(spec), (d) => d.length === 0);
+      await server.waitForDiagnostics(fileUri(net), (d) => d.length === 0);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('untrusted: the text is checked, no file is read, and that is said as information', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-untrusted-'));
+    writeCorpusFiles(dir);
+    const spec = join(dir, 'u.rainbow.json');
+    const text = VALID.replace('"noise": 0.1 }', '"noise": 0.1, "weights": { "file": "beta7.npy" } }');
+    writeFileSync(spec, text);
+    const server = new TestServer({ folders: [dir], trusted: false, settings: { debounceMs: 0, predict: 'off' } });
+    try {
+      await server.start();
+      server.open(fileUri(spec), text);
+      const d = await server.diagnosticsOf(fileUri(spec));
+      assert.equal(d.length, 1, JSON.stringify(d));
+      assert.equal(d[0]?.code, 'file/not-read');
+      assert.equal(d[0]?.severity, 3);
+      assert.match(messageOf(d[0]!), /"beta7\.npy" was not read: files are not read in an untrusted workspace/);
+      // The text itself is still validated.
+      server.change(fileUri(spec), text.replace('"seed": 1', '"seed": "x"'));
+      assert.ok((await server.diagnosticsOf(fileUri(spec))).some((x) => x.code === 'schema/type'));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('trusted: a file outside the workspace folders is read only if the setting allows it', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'rainbow-lsp-outside-data-'));
+    writeCorpusFiles(data);
+    const work = mkdtempSync(join(tmpdir(), 'rainbow-lsp-outside-work-'));
+    const spec = join(work, 'o.rainbow.json');
+    const text = VALID.replace('"noise": 0.1 }', `"noise": 0.1, "weights": { "file": ${JSON.stringify(join(data, 'beta7.npy'))} } }`);
+    for (const allow of [false, true]) {
+      const server = new TestServer({ folders: [work], settings: { debounceMs: 0, predict: 'off', allowFilesOutsideWorkspace: allow } });
+      try {
+        await server.start();
+        server.open(fileUri(spec), text);
+        const d = await server.diagnosticsOf(fileUri(spec));
+        assert.equal(d.length, 1, JSON.stringify(d));
+        if (allow) assert.equal(d[0]?.code, 'npy/shape');
+        else {
+          assert.equal(d[0]?.code, 'file/not-read');
+          assert.equal(d[0]?.severity, 1);
+          assert.match(messageOf(d[0]!), /outside the workspace folders \(set rainbow\.allowFilesOutsideWorkspace/);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+
+  it('fast typing: only the last version is validated after the pause, and it wins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-typing-'));
+    const spec = join(dir, 't.rainbow.json');
+    const server = new TestServer({ folders: [dir], settings: { debounceMs: 150, predict: 'off' } });
+    try {
+      await server.start();
+      server.open(fileUri(spec), VALID);
+      await server.diagnosticsOf(fileUri(spec));
+      const from = server.published.length;
+      for (let i = 0; i < 20; i++) server.change(fileUri(spec), VALID.replace('"seed": 1', `"seed": ${i % 2 === 0 ? '"x"' : i}`));
+      const last = server.change(fileUri(spec), VALID.replace('"seed": 1', '"seed": "final"'));
+      const d = await server.diagnosticsOf(fileUri(spec));
+      assert.match(messageOf(d[0]!), /"final"/);
+      const published = server.published.slice(from).filter((p) => p.uri === fileUri(spec)).map((p) => p.version);
+      assert.ok(published.every((v) => v === last), `published versions ${published}`);
+    } finally {
+      await server.stop();
+    }
+  });
+});
