@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatProblem, loadExperiment } from '../../server/src/core';
+import { formatProblem, loadExperiment, type ProblemCode } from '../../server/src/core';
 import { nodeHost } from '../../server/src/nodeHost';
 import { repoRoot } from '../support/paths';
 import { BROKEN, unmark, VALID, writeCorpusFiles } from './corpus';
@@ -66,7 +66,7 @@ describe('diagnostics of the broken-spec corpus', () => {
       const base = c.file.slice(dir.length + 1);
       const severities = ['', 'error', 'warning', 'information'];
       assert.deepEqual(
-        own.map((d) => formatProblem({ file: base, range: d.range, severity: severities[d.severity ?? 1] as 'error', code: String(d.code), message: messageOf(d) })),
+        own.map((d) => formatProblem({ file: base, range: d.range, severity: severities[d.severity ?? 1] as 'error', code: String(d.code) as ProblemCode, message: messageOf(d) })),
         cliLines.get(base) ?? [],
       );
       server.close(c.uri);

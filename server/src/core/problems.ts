@@ -84,7 +84,14 @@ export type ProblemCode =
   // The Monte-Carlo check (simulation/).
   | 'simulation/no-plan'
   | 'simulation/too-large'
-  | 'simulation/input-covariance';
+  | 'simulation/input-covariance'
+  // Added by the language server (server/src/lsp): why a file was not read (trust, workspace,
+  // size setting), a summary on the reference of a file with problems, and the wasted-time advice.
+  | 'file/not-read'
+  | 'file/problems-inside'
+  | 'advice/interpolation-peak'
+  | 'advice/large-cost'
+  | 'advice/simulation-cost';
 
 export interface Problem {
   /** Stable identifier, e.g. `schema/type`, `npy/shape`, `moments/not-psd`. */

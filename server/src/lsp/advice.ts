@@ -8,12 +8,12 @@
  * ~10/3 p^3 flops, the simulation's blocked forward passes and Gram matrices ~10 GFLOP/s. They are
  * meant to be right within a factor of a few: enough to tell seconds from hours.
  */
-import type { LoadResult } from '../core';
+import type { LoadResult, ProblemCode } from '../core';
 
 type Model = NonNullable<LoadResult['runs']>[number]['model'];
 
 export interface Advice {
-  code: string;
+  code: Extract<ProblemCode, `advice/${string}`>;
   message: string;
   file: string;
   pointer: string;
