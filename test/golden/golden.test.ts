@@ -6,11 +6,12 @@
  * effectiveRegularization (the product's accuracy contract).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { predict } from '../../server/src/core/prediction';
 import { nodeHost } from '../../server/src/nodeHost';
+import { listedCases } from '../support/listing';
 import { repoRoot } from '../support/paths';
 
 const CASES = join(repoRoot, 'test', 'golden', 'cases');
@@ -33,7 +34,7 @@ function close(actual: number | null, expected: number, what: string, floor = 1e
   assert.ok(Math.abs(actual - expected) <= RELATIVE_TOLERANCE * scale, `${what}: got ${actual}, reference ${expected} (relative difference ${(Math.abs(actual - expected) / scale).toExponential(2)})`);
 }
 
-for (const name of readdirSync(CASES).sort()) {
+for (const name of listedCases(CASES)) {
   test(`golden: ${name}`, () => {
     const dir = join(CASES, name);
     const file = join(dir, 'spec.rainbow.json');

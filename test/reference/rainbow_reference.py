@@ -5,8 +5,15 @@
 
 prints the `rainbow predict --json` output of spec-format.md ("Outputs"), without `simulation`.
 It implements theory.md sections 3-5 directly, for specs whose randomness all lives in `.npy`
-files (weights from files, `sameAs`, `plus`; readouts and betas from files). Gaussian weights and
-random readouts need the engine's own generator and are rejected here.
+files (weights from files, `sameAs`, `plus`; readouts and betas from files). Random readouts and
+betas need the engine's own generator and are rejected here.
+
+    python3 test/reference/rainbow_reference.py --draw-weights SEED SPEC.rainbow.json
+
+also accepts Gaussian weights (spec-format.md "weights": W = s Z C^1/2 for every row covariance),
+drawn with NumPy's own generator seeded by SEED: not the engine's draws, but draws with the same
+row covariances, so that averages over seeds can be compared with the engine's
+(make_structured.py).
 
     python3 test/reference/rainbow_reference.py --self-check
 
@@ -18,6 +25,7 @@ import json
 import math
 import os
 import sys
+import zlib
 
 import numpy as np
 
@@ -196,10 +204,8 @@ class Layer:
         if lin not in ("average", "perNeuron"):
             raise SpecError("unknown linearization %r" % (lin,))
         self.per_neuron = lin == "perNeuron"
-        self.weights_spec = spec.get("weights")
-        if self.weights_spec is None:
-            raise SpecError("layer %s: default Gaussian weights need the engine's generator "
-                            "(not supported by the reference)" % self.id)
+        # Absent weights are the schema's default: Gaussian, identity row covariance, scale 1.
+        self.weights_spec = spec.get("weights", {"gaussian": {}})
 
 
 def _network_layers(net, role, base_dir, d):
@@ -226,7 +232,9 @@ class WeightResolver:
     """Realised weight matrices (width x fan_in) of all student and teacher layers:
     file (outIn / inOut), sameAs, and `plus` scaled copies (spec-format.md "weights")."""
 
-    def __init__(self, layers):
+    def __init__(self, layers, weight_seed=None):
+        # Seed of NumPy's generator for Gaussian weights; None rejects them.
+        self.weight_seed = weight_seed
         self.layers = {}
         for layer in layers:
             if layer.id in self.layers:
@@ -264,9 +272,10 @@ class WeightResolver:
             if w.shape != shape:
                 raise SpecError("layer %s: sameAs %s has shape %s, expected %s"
                                 % (lid, ws["sameAs"], w.shape, shape))
+        elif "gaussian" in ws:
+            w = self._gaussian(layer, ws["gaussian"])
         else:
-            raise SpecError("layer %s: only file / sameAs weights are supported by the reference"
-                            % lid)
+            raise SpecError("layer %s: unsupported weights %r" % (lid, sorted(ws)))
         w = np.array(w, dtype=np.float64)
         for term in ws.get("plus", []):
             other = self.weights(term["layer"])
@@ -277,6 +286,52 @@ class WeightResolver:
         self.visiting.discard(lid)
         self.cache[lid] = w
         return w
+
+    def _gaussian(self, layer, g):
+        """W = s Z C^1/2 with Z i.i.d. N(0, 1/fan_in): each layer draws from its own generator,
+        seeded by the weight seed and the layer's role and id, so its draws do not depend on the
+        order in which layers are resolved."""
+        if self.weight_seed is None:
+            raise SpecError("layer %s: Gaussian weights need --draw-weights SEED" % layer.id)
+        label = ("%s/%s" % (layer.role, layer.id)).encode("utf-8")
+        rng = np.random.default_rng([self.weight_seed, zlib.crc32(label)])
+        z = rng.standard_normal((layer.width, layer.fan_in)) / math.sqrt(layer.fan_in)
+        c = self._row_covariance(layer, g.get("rowCovariance", "identity"), rng)
+        w = z if c is None else z @ _symmetric_power(c, 0.5)
+        return float(g.get("scale", 1.0)) * w
+
+    def _row_covariance(self, layer, c, rng):
+        """The fan_in x fan_in row covariance C (None for the identity)."""
+        k = layer.fan_in
+        if c == "identity":
+            return None
+        if "powerLaw" in c:
+            return np.diag(np.arange(1, k + 1, dtype=float) ** (-float(c["powerLaw"])))
+        if "diagonal" in c:
+            diag = c["diagonal"]
+            diag = _load_npy(layer.base_dir, diag["file"]) if isinstance(diag, dict) else diag
+            diag = np.asarray(diag, dtype=float).reshape(-1)
+            if diag.shape != (k,):
+                raise SpecError("layer %s: diagonal row covariance needs %d entries" % (layer.id, k))
+            return np.diag(diag)
+        if "spiked" in c:
+            strength, rank = float(c["spiked"]["strength"]), int(c["spiked"]["rank"])
+            v, _ = np.linalg.qr(rng.standard_normal((k, rank)))  # rank orthonormal columns
+            return np.eye(k) + strength * (v @ v.T)
+        if "gram" in c or "inverseGram" in c:
+            params = c.get("gram") or c.get("inverseGram")
+            other = self.weights(params["layer"])
+            if other.shape[0] != k:
+                raise SpecError("layer %s: gram layer %s has width %d, fan-in is %d"
+                                % (layer.id, params["layer"], other.shape[0], k))
+            gram = other @ other.T + float(params.get("shift", 0.0)) * np.eye(k)
+            return gram if "gram" in c else np.linalg.inv(gram)
+        if "file" in c:
+            m = _load_npy(layer.base_dir, c["file"])
+            if m.shape != (k, k):
+                raise SpecError("layer %s: row covariance file has shape %s" % (layer.id, m.shape))
+            return m
+        raise SpecError("layer %s: unknown row covariance %r" % (layer.id, c))
 
     def references(self, lid):
         """Transitive closure of the layers lid's weights are built from (sameAs, plus)."""
@@ -298,6 +353,14 @@ class WeightResolver:
         both from a common layer (theory.md section 5, identity term kappaCheck2)."""
         ra, rb = self.references(a), self.references(b)
         return b in ra or a in rb or bool(ra & rb)
+
+
+def _symmetric_power(c, power):
+    """C^power of a symmetric positive semi-definite C by eigendecomposition."""
+    values, vectors = np.linalg.eigh(0.5 * (c + c.T))
+    if values[0] < -1e-10 * max(1.0, abs(values[-1])):
+        raise SpecError("row covariance is not positive semi-definite (eigenvalue %g)" % values[0])
+    return (vectors * np.maximum(values, 0.0) ** power) @ vectors.T
 
 
 def _input_covariance(spec, base_dir):
@@ -419,7 +482,7 @@ def _identity_term(resolver, s_step, t_step, g):
     return (e - k0 * kt0) - r_check * k1 * kt1, r_check
 
 
-def compute_moments(spec, base_dir):
+def compute_moments(spec, base_dir, weight_seed=None):
     """Omega (student, last layer), psi, sigma2, noise variance and per-layer reports."""
     d, omega0, samples = _input_covariance(spec, base_dir)
     student = _network_layers(spec["student"], "student", base_dir, d)
@@ -428,7 +491,7 @@ def compute_moments(spec, base_dir):
     teacher = []
     if tkind == "network":
         teacher = _network_layers(teacher_spec["network"], "teacher", base_dir, d)
-    resolver = WeightResolver(student + teacher)
+    resolver = WeightResolver(student + teacher, weight_seed)
     noise = float(teacher_spec.get("noise", 0.0))
     if noise < 0:
         raise SpecError("noise must be >= 0")
@@ -609,7 +672,7 @@ def optimal_lambda(omega, psi_t, sigma2, n, p, grid_per_decade=8, tol=1e-10):
 
 # ---------------------------------------------------------------------------------------------
 
-def predict(spec_path, details=False):
+def predict(spec_path, details=False, weight_seed=None):
     spec_path = os.path.abspath(spec_path)
     base_dir = os.path.dirname(spec_path)
     spec = _load_json(spec_path)
@@ -617,7 +680,7 @@ def predict(spec_path, details=False):
         raise SpecError("not an experiment spec")
     if "sweep" in spec:
         raise SpecError("sweep is not supported by the reference")
-    mom = compute_moments(spec, base_dir)
+    mom = compute_moments(spec, base_dir, weight_seed)
     omega, psi, sigma2 = mom["omega"], mom["psi"], mom["sigma2"]
     p = omega.shape[0]
     joint_min = check_joint_psd(omega, psi, sigma2)
@@ -797,12 +860,16 @@ def main(argv):
         return 0
     details = "--details" in argv
     args = [a for a in argv[1:] if a != "--details"]
+    weight_seed = None
+    if len(args) == 3 and args[0] == "--draw-weights" and args[1].isdigit():
+        weight_seed = int(args[1])
+        args = args[2:]
     if len(args) != 1:
-        sys.stderr.write("usage: rainbow_reference.py [--details] SPEC.rainbow.json | "
-                         "--self-check\n")
+        sys.stderr.write("usage: rainbow_reference.py [--details] [--draw-weights SEED] "
+                         "SPEC.rainbow.json | --self-check\n")
         return 2
     try:
-        out = predict(args[0], details=details)
+        out = predict(args[0], details=details, weight_seed=weight_seed)
     except SpecError as exc:
         sys.stderr.write("error: %s\n" % exc)
         return 1

@@ -376,16 +376,6 @@ describe('Hermite coefficients by quadrature', () => {
     assert.throws(() => hermiteCoefficients(act('relu', 1e200), 1e300), /overflows/);
     assert.throws(() => hermiteCoefficients(act('relu', 1e200), 1e200), /not finite/);
   });
-
-  test('speed: a per-neuron linearisation of 2000 tanh neurons takes well under a second', () => {
-    const a = act('tanh');
-    let sum = 0;
-    const start = performance.now();
-    for (let i = 0; i < 2000; i++) sum += hermiteCoefficients(a, 0.5 + i / 1000).kappa1;
-    const perCall = (performance.now() - start) / 2000;
-    assert.ok(sum > 0);
-    assert.ok(perCall < 0.25, `hermiteCoefficients took ${perCall * 1000} us per call`);
-  });
 });
 
 describe('centred cross moments', () => {
@@ -536,12 +526,6 @@ describe('centred cross moments', () => {
     assert.equal(centredCrossMoment(act('sign'), act('sign'), 0, 0, 0), 0);
   });
 
-  test('the two-dimensional quadrature stays fast', () => {
-    const start = performance.now();
-    centredCrossMoment(act('tanh'), act('softplus'), 1, 4, 1.5);
-    const elapsed = performance.now() - start;
-    assert.ok(elapsed < 200, `tanh-softplus cross moment took ${elapsed} ms`);
-  });
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -3,8 +3,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { loadExperiment } from '../../server/src/core/format/load';
 import { congruence } from '../../server/src/core/linalg/products';
 import { symmetricEigenvalues } from '../../server/src/core/linalg/eigen';
+import type { Matrix } from '../../server/src/core/linalg/matrix';
+import { realizeWeights } from '../../server/src/core/model/weights';
 import { encodeNpy } from '../../server/src/core/npy';
 import { predict } from '../../server/src/core/prediction';
 import { Random } from '../../server/src/core/rng';
@@ -15,6 +19,31 @@ function run(files: Record<string, string | Uint8Array>) {
   assert.deepEqual(outcome.problems, []);
   assert.ok(outcome.result);
   return outcome.result;
+}
+
+/** The weights the engine draws for a spec (model/weights.ts), by layer id. */
+function drawnWeights(text: string): Map<string, Matrix> {
+  const loaded = loadExperiment(text, '/spec.rainbow.json', memoryHost({ '/spec.rainbow.json': text }));
+  const model = loaded.runs?.[0]?.model;
+  assert.ok(model, JSON.stringify(loaded.problems));
+  return realizeWeights(model.student, model.seed);
+}
+
+const toMl = (m: Matrix): MlMatrix => new MlMatrix(Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols))));
+
+/** Eigenvalues (ascending) of a symmetric ml-matrix matrix, by ml-matrix (independent of the engine's kernels). */
+const mlEigenvalues = (m: MlMatrix): number[] => [...new EigenvalueDecomposition(m, { assumeSymmetric: true }).realEigenvalues].sort((a, b) => a - b);
+
+/** E[f(z)] for z ~ N(0, r) by composite Simpson on +-12 standard deviations (4000 panels). */
+function gaussianMean(f: (z: number) => number, r: number): number {
+  const m = 4000;
+  const h = (24 * Math.sqrt(r)) / m;
+  let sum = 0;
+  for (let k = 0; k <= m; k++) {
+    const z = -12 * Math.sqrt(r) + k * h;
+    sum += (k === 0 || k === m ? 1 : k % 2 === 1 ? 4 : 2) * f(z) * Math.exp((-z * z) / (2 * r));
+  }
+  return (sum * h) / 3 / Math.sqrt(2 * Math.PI * r);
 }
 
 function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
@@ -89,16 +118,25 @@ test('the same spec and seed give bit-identical output; another seed gives other
 });
 
 test('Omega of an identity-input Gaussian layer is kappa1^2 W W^T + kappaStar2 I (weights drawn from the seed)', () => {
-  const result = run({ '/spec.rainbow.json': experimentText({ student: { layers: [{ id: 'W', width: 40, activation: 'tanh' }] } }) });
+  const text = experimentText({ seed: 4, student: { layers: [{ id: 'W', width: 40, activation: 'tanh' }] } });
+  const result = run({ '/spec.rainbow.json': text });
   const layer = result.layers[0];
   assert.ok(layer);
-  // r = trace(W W^T)/width is close to 1 for Z with N(0, 1/fanIn) entries.
-  assert.ok(Math.abs(layer.preactivationVariance - 1) < 0.1);
-  const eigs = layer.eigenvalues;
-  const mean = eigs.reduce((s, v) => s + v, 0) / eigs.length;
-  const expectedMean = layer.kappa1 ** 2 * layer.preactivationVariance + layer.kappaStar ** 2;
-  assert.ok(Math.abs(mean - expectedMean) < 1e-12);
-  assert.ok(Math.abs(layer.spectrum.mean - mean) < 1e-12);
+  const w = drawnWeights(text).get('W');
+  assert.ok(w && w.rows === 40 && w.cols === 30);
+  // r = mean_i (W W^T)_ii for the identity input covariance (average linearisation).
+  const wwT = toMl(w).mmul(toMl(w).transpose());
+  const r = wwT.trace() / 40;
+  assert.ok(Math.abs(layer.preactivationVariance - r) <= 1e-13 * r, `r: ${layer.preactivationVariance} vs ${r}`);
+  // tanh is odd (kappa0 = 0): kappa1 = E[tanh'(z)] (Stein), kappaStar2 = E[tanh(z)^2] - kappa1^2 r.
+  const kappa1 = gaussianMean((z) => 1 - Math.tanh(z) ** 2, r);
+  const kappaStar2 = gaussianMean((z) => Math.tanh(z) ** 2, r) - kappa1 ** 2 * r;
+  assert.ok(Math.abs(layer.kappa1 - kappa1) <= 1e-10, `kappa1: ${layer.kappa1} vs ${kappa1}`);
+  assert.ok(Math.abs(layer.kappaStar ** 2 - kappaStar2) <= 1e-10, `kappaStar2: ${layer.kappaStar ** 2} vs ${kappaStar2}`);
+  // The spectrum of kappa1^2 W W^T + kappaStar2 I, from the realised weights and ml-matrix.
+  const expected = mlEigenvalues(wwT.mul(kappa1 ** 2).add(MlMatrix.eye(40).mul(kappaStar2)));
+  assert.equal(layer.eigenvalues.length, 40);
+  layer.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) <= 1e-10, `eigenvalue ${i}: ${v} vs ${expected[i]}`));
 });
 
 test('ridge conventions: the same penalty written in the three conventions gives the same errors', () => {
@@ -134,23 +172,38 @@ test('a sweep gives one curve per value, every point and layer tagged with its v
   assert.ok((gen[0] as number) < (gen[1] as number) && (gen[1] as number) < (gen[2] as number));
 });
 
-test('spiked and gram row covariances: W^T W sees the structure', () => {
-  const result = run({
-    '/spec.rainbow.json': experimentText({
-      student: {
-        layers: [
-          { id: 'A', width: 30, activation: 'linear', weights: { gaussian: { rowCovariance: { spiked: { strength: 50, rank: 2 } } } } },
-          { id: 'B', width: 30, activation: 'linear', weights: { gaussian: { rowCovariance: { inverseGram: { layer: 'A', shift: 0.5 } } } } },
-        ],
-      },
-    }),
+test('spiked and inverse-Gram row covariances: W_A^T W_A sees the spikes, W_B (W_A W_A^T + c I) W_B^T = Z Z^T', () => {
+  const text = experimentText({
+    seed: 9,
+    student: {
+      layers: [
+        { id: 'A', width: 30, activation: 'linear', weights: { gaussian: { rowCovariance: { spiked: { strength: 50, rank: 2 } } } } },
+        { id: 'B', width: 30, activation: 'linear', weights: { gaussian: { rowCovariance: { inverseGram: { layer: 'A', shift: 0.5 } } } } },
+      ],
+    },
   });
-  const a = result.layers[0];
-  assert.ok(a);
-  // Two spiked directions of strength 50 dominate: the top two eigenvalues are far above the rest.
-  const sorted = [...a.eigenvalues].sort((x, y) => y - x);
-  assert.ok((sorted[1] as number) > 10 * (sorted[2] as number));
-  assert.equal(result.layers.length, 2);
+  const result = run({ '/spec.rainbow.json': text });
+  const weights = drawnWeights(text);
+  const a = toMl(weights.get('A') as Matrix);
+  const b = toMl(weights.get('B') as Matrix);
+  // W_A = Z C^1/2 with C = I + 50 V V^T (rank 2): W_A^T W_A ~ C, two eigenvalues near 51 above the rest near 1.
+  const sideways = mlEigenvalues(a.transpose().mmul(a)).reverse();
+  assert.ok((sideways[1] as number) > 20 && (sideways[2] as number) < 5, `top eigenvalues of W_A^T W_A: ${sideways.slice(0, 3).join(', ')}`);
+  // W_B = Z (G + c I)^-1/2 with G = W_A W_A^T, so W_B (G + c I) W_B^T = Z Z^T, Z drawn with N(0, 1/30) entries.
+  const z = new MlMatrix([...Array(30)].map(() => new Array<number>(30).fill(0)));
+  const zData = Random.stream(9, 'student/B/Z').fillNormal(new Float64Array(900), 1 / Math.sqrt(30));
+  for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) z.set(i, j, zData[i * 30 + j] as number);
+  const gram = a.mmul(a.transpose());
+  const whitened = b.mmul(gram.clone().add(MlMatrix.eye(30).mul(0.5))).mmul(b.transpose());
+  const zzT = z.mmul(z.transpose());
+  for (let i = 0; i < 30; i++) {
+    for (let j = 0; j < 30; j++) assert.ok(Math.abs(whitened.get(i, j) - zzT.get(i, j)) <= 1e-10, `(${i}, ${j}): ${whitened.get(i, j)} vs ${zzT.get(i, j)}`);
+  }
+  // Linear layers, identity input: Omega_A = G and Omega_B = W_B G W_B^T.
+  assert.ok(Math.abs((result.layers[0]?.spectrum.max as number) - (mlEigenvalues(gram).at(-1) as number)) <= 1e-10 * (sideways[0] as number));
+  const omegaB = mlEigenvalues(b.mmul(gram).mmul(b.transpose()));
+  result.layers[1]?.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - (omegaB[i] as number)) <= 1e-10, `Omega_B eigenvalue ${i}: ${v} vs ${omegaB[i]}`));
+  assert.equal(result.layers[1]?.eigenvalues.length, 30);
 });
 
 test('"optimal" beside fixed penalties: one point per choice in the listed order, the optimum below the others', () => {

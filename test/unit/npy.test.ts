@@ -75,6 +75,7 @@ function float64Bytes(values: number[], littleEndian = true): Uint8Array {
 }
 
 test('fixtures.json lists every .npy file the script wrote', () => {
+  assert.ok(FIXTURES.length > 0, 'fixtures.json lists no file: the tests generated from it would not run');
   const listed = new Set(FIXTURES.map((f) => f.file));
   const onDisk = fs.readdirSync(DIR).filter((f) => f.endsWith('.npy'));
   assert.deepEqual(onDisk.sort(), [...listed].sort());

@@ -42,6 +42,9 @@ const files = [
 ];
 
 describe('examples validate against the schema', () => {
+  it('examples/ holds specs', () => {
+    assert.ok(specFiles(path.join(root, 'examples')).length > 0, 'no .rainbow.json under examples/');
+  });
   for (const file of files) {
     it(path.relative(root, file), () => {
       assert.deepEqual(problemsOf(file), []);

@@ -10,7 +10,7 @@
  * so these checks are deterministic.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { describe, test } from 'node:test';
@@ -21,10 +21,12 @@ import { encodeNpy } from '../../server/src/core/npy';
 import { Random } from '../../server/src/core/rng';
 import { fitRidge } from '../../server/src/core/simulation/ridge';
 import { drawRows } from '../../server/src/core/simulation/inputs';
+import { predict } from '../../server/src/core/prediction';
 import { simulate, simulationSteps, type SimulationProgress, type SimulationResult } from '../../server/src/core/simulation/pipeline';
 import { simulationSizeProblem, type SimulationOptions, type SimulationPoint } from '../../server/src/core/simulation/run';
 import { loadExperiment } from '../../server/src/core/format/load';
 import { nodeHost } from '../../server/src/nodeHost';
+import { listedCases } from '../support/listing';
 import { repoRoot } from '../support/paths';
 
 /** Specs live in memory; data files (.npy) too, under /mem/. */
@@ -278,7 +280,7 @@ describe('agreement with the independent NumPy simulation (test/reference/montec
   // train errors), k = 4 keeps the chance of a false alarm of the whole family near 0.3%
   // (k = 3 would raise one in eight seeds).
   const dir = join(repoRoot, 'test', 'golden', 'simulation');
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of listedCases(dir, (f) => f.endsWith('.json'))) {
     test(name.replace(/\.json$/, ''), () => {
       const fixture = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
         spec: string;
@@ -333,10 +335,26 @@ describe('reproducibility and conventions', () => {
   });
 
   test('--repeats override: the first repetitions are the same draws', () => {
-    const two = run(small, { repeats: 2 }).simulation;
-    assert.ok(two.every((p) => p.repeats === 2));
-    const four = run(small).simulation;
-    assert.notEqual(two[0]?.testError, four[0]?.testError);
+    // Runs with 1, 2, 3 and 4 repetitions report means m_k and standard deviations s_k. If run k
+    // repeats the first k - 1 draws of run k - 1, its k-th value is e_k = k m_k - (k - 1) m_(k-1),
+    // and s_k is the standard deviation of e_1..e_k. Other draws would break that (generically by
+    // the spread itself), so s_k is checked against the e's to 1e-9 of its size.
+    const runs = [1, 2, 3, 4].map((repeats) => run(small, { repeats }).simulation);
+    assert.deepEqual(runs[3], run(small).simulation, 'the spec says 4 repeats: the override to 4 changes nothing');
+    runs.forEach((points, k) => assert.ok(points.every((p) => p.repeats === k + 1)));
+    for (let i = 0; i < (runs[0] as SimulationPoint[]).length; i++) {
+      for (const [mean, std] of [['testError', 'testErrorStd'], ['trainError', 'trainErrorStd']] as const) {
+        const m = runs.map((points) => (points[i] as SimulationPoint)[mean] as number);
+        const values = m.map((mk, k) => (k === 0 ? mk : (k + 1) * mk - k * (m[k - 1] as number)));
+        for (let k = 1; k < 4; k++) {
+          const first = values.slice(0, k + 1);
+          const average = first.reduce((a, b) => a + b, 0) / (k + 1);
+          const expected = Math.sqrt(first.reduce((a, b) => a + (b - average) ** 2, 0) / k);
+          const reported = (runs[k] as SimulationPoint[])[i]?.[std] as number;
+          assert.ok(expected > 0 && Math.abs(reported - expected) <= 1e-9 * expected, `point ${i}, ${k + 1} repeats: ${std} ${reported}, from the first draws ${expected}`);
+        }
+      }
+    }
   });
 
   test('mean and paper conventions simulate the same fits as the sum convention at lambda = n lambda_M = p lambda_P', () => {
@@ -357,10 +375,20 @@ describe('reproducibility and conventions', () => {
   });
 
   test('"optimal" lambda: simulated at the predicted optimum of each n', () => {
-    const result = run({ ...small, ridge: { lambda: 'optimal', convention: 'mean' } });
+    const spec = { ...small, ridge: { lambda: 'optimal', convention: 'mean' } };
+    const result = run(spec);
     assert.equal(result.simulation.length, 2);
     for (const point of result.simulation) {
-      assert.ok(point.lambda > 0 && point.testError !== null && point.predictedTestError !== null);
+      assert.ok(point.testError !== null && point.predictedTestError !== null);
+      assert.equal(point.optimal, true);
+      // The predicted test error at this lambda is below that at 0.8 and 1.25 times it (a
+      // separate prediction with fixed penalties at this n), so lambda is the optimum.
+      const lambdas = [point.lambda, 0.8 * point.lambda, 1.25 * point.lambda];
+      const fixed = predict(JSON.stringify({ kind: 'experiment', ...small, ridge: { lambda: lambdas, convention: 'mean' }, samples: { n: [point.n] } }), '/mem/spec.rainbow.json', memoryHost);
+      const [at, below, above] = (fixed.result?.points ?? []).map((p) => p.testError as number);
+      assert.ok(at !== undefined && below !== undefined && above !== undefined);
+      assert.ok(Math.abs(point.predictedTestError - at) <= 1e-12 * at, `n = ${point.n}: predicted ${point.predictedTestError} vs ${at}`);
+      assert.ok(at < below && at < above, `n = ${point.n}, lambda = ${point.lambda}: ${at} not below ${below} and ${above}`);
     }
   });
 
@@ -428,14 +456,17 @@ describe('pipeline', () => {
     );
     assert.ok(seen.every((p) => p.total === 8));
 
+    // Stopping after 3 of 8 fits (breaking out of the loop returns the generator) leaves nothing
+    // behind that changes the next run: it gives the numbers of a run never interrupted.
+    const whole = simulate(text, '/mem/spec.rainbow.json', memoryHost).result?.simulation;
     const cancelled = simulationSteps(text, '/mem/spec.rainbow.json', memoryHost);
     let fits = 0;
-    for (let next = cancelled.next(); !next.done; next = cancelled.next()) {
-      if (next.value.stage === 'simulation' && ++fits === 3) break;
+    for (const step of cancelled) {
+      if (step.stage === 'simulation' && ++fits === 3) break;
     }
     assert.equal(fits, 3);
-    assert.equal(cancelled.return({ problems: [] }).done, true);
-    assert.equal(cancelled.next().done, true, 'a cancelled simulation stays finished');
+    assert.ok(whole && whole.length === 2 * 2);
+    assert.deepEqual(simulate(text, '/mem/spec.rainbow.json', memoryHost).result?.simulation, whole);
   });
 
   test('a spec without "simulate": a problem, not a crash', () => {
