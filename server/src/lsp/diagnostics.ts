@@ -5,9 +5,9 @@
  * the wasted-time advice. Problems stay the engine's `Problem` until they are sent.
  */
 import { Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver-types';
-import { LineIndex, loadExperiment, type LoadResult, type Problem, type Severity } from '../core';
+import { LineIndex, loadExperiment, type LoadResult, type Problem, type Severity, type SpecHost } from '../core';
 import { adviseOn } from './advice';
-import { explainRefusals, type OverlayHost } from './overlay';
+import { explainRefusals, type FileAccess } from './overlay';
 import { keyNodeOf, nodeAtPointer, parseOutline, type SpecOutline } from './specTree';
 
 export interface Validation {
@@ -18,13 +18,14 @@ export interface Validation {
   loaded: LoadResult;
 }
 
-export function validateSpec(text: string, path: string, host: OverlayHost): Validation {
+/** `host` records the paths it was asked about in `requested` (overlay.ts, editorHost). */
+export function validateSpec(text: string, path: string, host: SpecHost, requested: ReadonlySet<string>, access: FileAccess): Validation {
   const loaded = loadExperiment(text, path, host);
-  const problems = explainRefusals(loaded.problems, host);
+  const problems = explainRefusals(loaded.problems, access);
   const blocked = problems.some((p) => p.severity === 'error');
   if (!blocked) problems.push(...adviceProblems(loaded));
   problems.push(...referenceSummaries(text, path, problems, host));
-  return { problems, dependencies: new Set(host.requested), loaded };
+  return { problems, dependencies: new Set(requested), loaded };
 }
 
 function adviceProblems(loaded: LoadResult): Problem[] {
@@ -59,7 +60,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2 };
  * line that says so (the user may not have that file open), unless the engine already put an
  * error on it.
  */
-function referenceSummaries(text: string, path: string, problems: readonly Problem[], host: OverlayHost): Problem[] {
+function referenceSummaries(text: string, path: string, problems: readonly Problem[], host: SpecHost): Problem[] {
   const foreign = new Map<string, Problem[]>();
   for (const p of problems) if (p.file !== path) foreign.set(p.file, [...(foreign.get(p.file) ?? []), p]);
   if (foreign.size === 0) return [];

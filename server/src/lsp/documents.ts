@@ -7,10 +7,10 @@
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Problem } from '../core';
+import type { OverlayDocument, Problem, SpecHost } from '../core';
 import type { RainbowSettings } from '../protocol';
 import { dedupe, toDiagnostic, validateSpec, type Validation } from './diagnostics';
-import { OverlayHost, type FileAccess } from './overlay';
+import { diskHost, editorHost, type FileAccess } from './overlay';
 
 /** A document is ours if its name ends in .rainbow.json (whatever language id the client gave it). */
 export function isSpecUri(uri: string): boolean {
@@ -48,7 +48,9 @@ export class SpecDocuments {
   /** URIs that had diagnostics at the last publish, so that fixed files are cleared. */
   private readonly shown = new Set<string>();
   settings: RainbowSettings;
-  access: FileAccess;
+  private fileAccess: FileAccess;
+  /** The disk host of the current access policy, with its .npy cache. */
+  private disk: SpecHost;
 
   constructor(
     private readonly options: DocumentsOptions,
@@ -56,7 +58,18 @@ export class SpecDocuments {
     access: FileAccess,
   ) {
     this.settings = settings;
-    this.access = access;
+    this.fileAccess = access;
+    this.disk = diskHost(access);
+  }
+
+  get access(): FileAccess {
+    return this.fileAccess;
+  }
+
+  set access(access: FileAccess) {
+    if (JSON.stringify(access) === JSON.stringify(this.fileAccess)) return;
+    this.fileAccess = access;
+    this.disk = diskHost(access);
   }
 
   get(uri: string): TextDocument | undefined {
@@ -78,12 +91,8 @@ export class SpecDocuments {
   }
 
   /** Unsaved text of every open document, by path: what the engine reads instead of the disk. */
-  overlay(): Map<string, string> {
-    return new Map([...this.states.values()].map((s) => [s.path, s.doc.getText()]));
-  }
-
-  host(): OverlayHost {
-    return new OverlayHost(this.overlay(), this.access);
+  overlay(): Map<string, OverlayDocument> {
+    return new Map([...this.states.values()].map((s) => [s.path, { text: s.doc.getText(), version: s.doc.version }]));
   }
 
   open(doc: TextDocument): void {
@@ -162,7 +171,8 @@ export class SpecDocuments {
     state.timer = undefined;
     const version = state.doc.version;
     const started = performance.now();
-    const validation = validateSpec(state.doc.getText(), state.path, this.host());
+    const { host, requested } = editorHost(this.disk, this.overlay());
+    const validation = validateSpec(state.doc.getText(), state.path, host, requested, this.fileAccess);
     const before = state.validated?.validation;
     state.validated = { version, validation, ms: performance.now() - started };
     const files = new Set<string>([state.path, ...validation.problems.map((p) => p.file)]);

@@ -1,15 +1,16 @@
 /**
- * The language server's SpecHost: the unsaved text of open documents first, then the disk, within
- * the limits of the workspace trust and the settings. The core reads every file through it, so a
- * spec sees the edits of an open network file before they are saved.
+ * The language server's SpecHost: the unsaved text of open documents over the disk (the core's
+ * `overlayHost`), read with the Node host's bounds, within the workspace folders unless the
+ * settings allow more, and nothing at all in an untrusted workspace. Parsed .npy files are cached
+ * between validations by the file's stamp.
  *
- * Every path read is recorded (an edit or a change on disk of one of them re-validates the spec),
- * and every refused read with its reason, so that the engine's "cannot read" problem can say why.
- * Plain data in, so that the compute worker builds the same host from a message.
+ * It records every path the engine asks about, so that an edit or a change on disk of one of them
+ * re-validates the spec. Plain data in (`FileAccess`), so that the compute worker builds the same
+ * host from a message.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { Problem, SpecHost } from '../core';
+import { isAbsolute } from 'node:path';
+import { overlayHost, type OverlayDocument, type Problem, type SpecHost } from '../core';
+import { createNodeHost } from '../nodeHost';
 
 /** What the host may read: from the client's trust, the workspace folders and the settings. */
 export interface FileAccess {
@@ -22,93 +23,50 @@ export interface FileAccess {
   maxBytes: number;
 }
 
-export class OverlayHost implements SpecHost {
-  /** Every path the engine asked for (read or not). */
-  readonly requested = new Set<string>();
-  /** Paths refused, with the sentence that says why. */
-  readonly denied = new Map<string, string>();
+/** Parsed .npy files kept between validations (an editor validates on every pause in typing). */
+const ARRAY_CACHE_BYTES = 256 * 2 ** 20;
 
-  constructor(
-    /** Unsaved text of open documents, by absolute path. */
-    private readonly overlay: ReadonlyMap<string, string>,
-    private readonly access: FileAccess,
-  ) {}
-
-  get isTrusted(): boolean {
-    return this.access.trusted;
-  }
-
-  readText(path: string): string | undefined {
-    this.requested.add(path);
-    const open = this.overlay.get(path);
-    if (open !== undefined) return open;
-    const bytes = this.readFile(path);
-    return bytes && new TextDecoder().decode(bytes);
-  }
-
-  readBytes(path: string): Uint8Array | undefined {
-    this.requested.add(path);
-    return this.readFile(path);
-  }
-
-  resolve(fromFile: string, relativePath: string): string {
-    // A document that is not a file (an untitled editor) has no folder: its paths stay unresolved
-    // (and are refused) rather than being read relative to the server's working directory.
-    if (!isAbsolute(fromFile)) return relativePath;
-    return resolve(dirname(fromFile), relativePath);
-  }
-
-  private readFile(path: string): Uint8Array | undefined {
-    const why = this.refusal(path);
-    if (why) {
-      this.denied.set(path, why);
-      return undefined;
-    }
-    try {
-      const size = statSync(path).size;
-      if (size > this.access.maxBytes) {
-        this.denied.set(path, `it is ${mib(size)} MiB, above the limit of ${mib(this.access.maxBytes)} MiB (setting rainbow.maxFileSizeMiB)`);
-        return undefined;
-      }
-      const b = readFileSync(path);
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    } catch {
-      return undefined;
-    }
-  }
-
-  private refusal(path: string): string | undefined {
-    if (!isAbsolute(path)) return 'the document is not saved in a folder, so its relative paths name no file (save it first)';
-    if (!this.access.trusted) return 'files are not read in an untrusted workspace (trust the workspace to check referenced files)';
-    if (this.access.allowOutside || this.access.roots.some((root) => isInside(root, path))) return undefined;
-    return this.access.roots.length === 0
-      ? 'no workspace folder is open (open the folder, or set rainbow.allowFilesOutsideWorkspace)'
-      : 'it is outside the workspace folders (set rainbow.allowFilesOutsideWorkspace to read it)';
-  }
+/** The disk side of the host for one access policy (keeps its .npy cache while the policy holds). */
+export function diskHost(access: FileAccess): SpecHost {
+  const base = createNodeHost({
+    ...(access.allowOutside ? {} : { allowedFolders: access.roots }),
+    maxFileBytes: access.maxBytes,
+    arrayCacheBytes: ARRAY_CACHE_BYTES,
+  });
+  // Untrusted: the engine asks, and is refused for every file (the refusal is reworded below).
+  return access.trusted ? base : { ...base, mayRead: () => false };
 }
 
-function mib(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0);
-}
-
-export function isInside(root: string, path: string): boolean {
-  const r = relative(root, path);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+/** A host over `disk` with the open documents on top, recording the paths the engine asks about. */
+export function editorHost(disk: SpecHost, documents: ReadonlyMap<string, OverlayDocument>): { host: SpecHost; requested: Set<string> } {
+  const requested = new Set<string>();
+  const layered = overlayHost(disk, documents);
+  const host: SpecHost = {
+    ...layered,
+    // A document that is not a file (an untitled editor) has no folder: its paths name nothing
+    // rather than files relative to the server's working directory.
+    resolve: (fromFile, relative) => (isAbsolute(fromFile) ? layered.resolve(fromFile, relative) : `${fromFile}/../${relative}`),
+    stat: (path) => {
+      requested.add(path);
+      return layered.stat(path);
+    },
+    mayRead: (path) => {
+      requested.add(path);
+      return isAbsolute(path) && (layered.mayRead?.(path) ?? true);
+    },
+  };
+  return { host, requested };
 }
 
 /**
- * The engine reports an unreadable file as `file/missing`; when the host refused it, say why
- * instead. In an untrusted workspace that is information, not an error: the text itself was checked.
+ * In an untrusted workspace every file a spec names is refused by the host; say so as
+ * information (the text itself was checked), not as an error about the workspace folders.
  */
-export function explainRefusals(problems: readonly Problem[], host: OverlayHost): Problem[] {
-  if (host.denied.size === 0) return [...problems];
+export function explainRefusals(problems: readonly Problem[], access: FileAccess): Problem[] {
+  if (access.trusted) return [...problems];
   return problems.map((p) => {
-    if (p.code !== 'file/missing') return p;
-    for (const [path, why] of host.denied) {
-      if (!p.message.includes(`(resolved to ${path})`)) continue;
-      const subject = p.message.slice(0, p.message.indexOf(' (resolved to ')).replace(/^cannot read /, '');
-      return { ...p, code: 'file/not-read', severity: host.isTrusted ? 'error' : 'information', message: `${subject} was not read: ${why}` };
-    }
-    return p;
+    if (p.code !== 'file/outside-workspace') return p;
+    const subject = p.message.slice(0, p.message.indexOf(': it is outside')).replace(/^cannot (read|use) /, '');
+    return { ...p, code: 'file/not-read', severity: 'information', message: `${subject} was not read: files are not read in an untrusted workspace (trust the workspace to check referenced files)` };
   });
 }
