@@ -45,6 +45,11 @@ export function parseSpecDocument(text: string, file: string): { document?: Spec
   };
 
   const tokens = scanTokens(source);
+  if (tokens.limit) {
+    // No tree is built past a limit: report the limit alone.
+    at(tokens.limit.offset, tokens.limit.length, tokens.limit.code, tokens.limit.message);
+    return { problems: sortProblems(problems) };
+  }
   for (const c of tokens.comments) {
     at(c.offset, c.length, 'json/comment', 'comments are not allowed: .rainbow.json files are plain JSON (describe the experiment in "title" instead)');
   }
@@ -153,15 +158,25 @@ export function sortProblems(problems: Problem[]): Problem[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Property values of an object node by key (the last duplicate wins, matching the value), built on
+ * the first lookup: placing one problem per property of a 40,000-property object must not scan the
+ * object each time.
+ */
+const propertyIndex = new WeakMap<Node, Map<string, Node>>();
+
 function childNode(node: Node, segment: string): Node | undefined {
   if (node.type === 'object') {
-    let found: Node | undefined;
-    // The last duplicate wins, matching the value.
-    for (const property of node.children ?? []) {
-      const [key, value] = property.children ?? [];
-      if (key && key.value === segment && value) found = value;
+    let index = propertyIndex.get(node);
+    if (!index) {
+      index = new Map();
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (key && value) index.set(String(key.value), value);
+      }
+      propertyIndex.set(node, index);
     }
-    return found;
+    return index.get(segment);
   }
   if (node.type === 'array' && /^(0|[1-9][0-9]*)$/.test(segment)) return node.children?.[Number(segment)];
   return undefined;
@@ -200,6 +215,23 @@ function checkDuplicateKeys(node: Node, report: (key: Node, first: Node) => void
   for (const child of node.children ?? []) checkDuplicateKeys(child, report);
 }
 
+/**
+ * Structural limits checked while scanning, before any tree is built: the parser, the tree and the
+ * schema check all recurse and allocate per entry, so a 3,000-deep nesting or a list of 26 million
+ * numbers is refused here, at once and at its place, instead of exhausting the stack or the memory.
+ * No valid spec comes near either limit (the format nests about a dozen levels; its longest lists
+ * have 10,000 entries, see the schema's maxItems).
+ */
+export const MAX_NESTING = 64;
+export const MAX_ENTRIES = 100_000;
+
+interface LimitFact {
+  offset: number;
+  length: number;
+  code: 'json/too-deep' | 'json/too-long';
+  message: string;
+}
+
 interface TokenFacts {
   comments: { offset: number; length: number }[];
   trailingCommas: number[];
@@ -209,14 +241,26 @@ interface TokenFacts {
   unclosed: number[];
   /** End offset of the last token that is not whitespace or a comment. */
   contentEnd: number;
+  /** The first structural limit exceeded; scanning stopped there. */
+  limit?: LimitFact;
+}
+
+interface Opener {
+  offset: number;
+  /** Commas seen directly inside (entries - 1). */
+  commas: number;
+  /** The property name token this bracket is the value of, if any. */
+  key?: { offset: number; length: number };
 }
 
 function scanTokens(text: string): TokenFacts {
   const scanner = createScanner(text, false);
   const facts: TokenFacts = { comments: [], trailingCommas: [], mismatched: new Map(), unclosed: [], contentEnd: 0 };
-  const open: number[] = [];
+  const open: Opener[] = [];
   let pendingComma = -1;
   let previous: SyntaxKind = SyntaxKind.Unknown;
+  let lastString: { offset: number; length: number } | undefined;
+  let key: { offset: number; length: number } | undefined;
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
     const offset = scanner.getTokenOffset();
     if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) {
@@ -232,24 +276,42 @@ function scanTokens(text: string): TokenFacts {
     const afterValue = previous !== SyntaxKind.OpenBraceToken && previous !== SyntaxKind.OpenBracketToken &&
       previous !== SyntaxKind.CommaToken && previous !== SyntaxKind.ColonToken && previous !== SyntaxKind.Unknown;
     pendingComma = kind === SyntaxKind.CommaToken && afterValue ? offset : -1;
+    if (kind === SyntaxKind.StringLiteral) lastString = { offset, length: scanner.getTokenLength() };
+    if (kind === SyntaxKind.ColonToken) key = previous === SyntaxKind.StringLiteral ? lastString : undefined;
+    const valueOf = previous === SyntaxKind.ColonToken ? key : undefined;
     previous = kind;
     if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
-      open.push(offset);
+      open.push({ offset, commas: 0, ...(valueOf ? { key: valueOf } : {}) });
+      if (open.length > MAX_NESTING) {
+        facts.limit = { offset, length: 1, code: 'json/too-deep',
+          message: `nested more than ${MAX_NESTING} levels deep: the format nests about a dozen levels at most, so this cannot be a spec; reading stopped here` };
+        break;
+      }
+    } else if (kind === SyntaxKind.CommaToken) {
+      const top = open[open.length - 1];
+      if (top && ++top.commas >= MAX_ENTRIES) {
+        const what = text[top.offset] === '[' ? 'list' : 'object';
+        const name = top.key ? `${text.slice(top.key.offset, top.key.offset + Math.min(top.key.length, 40))}${top.key.length > 40 ? '..."' : ''} ` : 'this ';
+        const longest = what === 'list' ? 'the longest lists of the format have 10,000 entries' : 'objects of the format have a few dozen properties at most';
+        facts.limit = { ...(top.key ?? { offset: top.offset, length: 1 }), code: 'json/too-long',
+          message: `${name}${what} has more than ${MAX_ENTRIES.toLocaleString('en-US')} entries (${longest}); reading stopped here` };
+        break;
+      }
     } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
       const wanted = kind === SyntaxKind.CloseBraceToken ? '{' : '[';
       const top = open[open.length - 1];
       if (top === undefined) continue;
-      if (text[top] === wanted) {
+      if (text[top.offset] === wanted) {
         open.pop();
       } else {
-        facts.mismatched.set(offset, top);
+        facts.mismatched.set(offset, top.offset);
         // Assume the innermost bracket was left open and this one closes the enclosing bracket.
         const below = open[open.length - 2];
-        if (below !== undefined && text[below] === wanted) open.splice(open.length - 2, 2);
+        if (below !== undefined && text[below.offset] === wanted) open.splice(open.length - 2, 2);
       }
     }
   }
-  facts.unclosed = open;
+  facts.unclosed = open.map((o) => o.offset);
   return facts;
 }
 
@@ -362,13 +424,17 @@ function invalidSymbolMessage(token: string): string {
 
 /** First error JSON.parse finds once comments and trailing commas (already reported) are blanked. */
 function strictJsonError(text: string, tokens: TokenFacts): { offset: number; message: string } | undefined {
-  const chars = text.split('');
-  const blank = (offset: number, length: number): void => {
-    for (let i = offset; i < offset + length; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
-  };
-  for (const c of tokens.comments) blank(c.offset, c.length);
-  for (const offset of tokens.trailingCommas) blank(offset, 1);
-  const strict = chars.join('');
+  // Blank by slices (same length, line breaks kept): a character array of a 50 MB text would cost
+  // hundreds of megabytes.
+  const blanks = [...tokens.comments, ...tokens.trailingCommas.map((offset) => ({ offset, length: 1 }))].sort((a, b) => a.offset - b.offset);
+  const parts: string[] = [];
+  let done = 0;
+  for (const { offset, length } of blanks) {
+    parts.push(text.slice(done, offset), text.slice(offset, offset + length).replace(/[^\r\n]/g, ' '));
+    done = offset + length;
+  }
+  parts.push(text.slice(done));
+  const strict = parts.join('');
   try {
     JSON.parse(strict);
     return undefined;

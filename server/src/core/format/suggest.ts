@@ -35,8 +35,10 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const d = editDistance(w, candidate.toLowerCase());
     const allowed = Math.max(1, Math.floor(candidate.length / 3));
+    // The distance is at least the difference in length: a huge word costs nothing to rule out.
+    if (Math.abs(w.length - candidate.length) > allowed) continue;
+    const d = editDistance(w, candidate.toLowerCase());
     if (d <= allowed && d < bestDistance) {
       best = candidate;
       bestDistance = d;

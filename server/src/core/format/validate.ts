@@ -397,7 +397,7 @@ class Reporter {
     if (sorted.length <= MAX_PROBLEMS) return sorted;
     const shown = sorted.slice(0, MAX_PROBLEMS);
     shown.push(problemAt(this.doc, '', 'schema/too-many',
-      `${sorted.length - MAX_PROBLEMS} more problems are not listed; fix the ones above first`, 'key', 'information'));
+      `... and ${(sorted.length - MAX_PROBLEMS).toLocaleString('en-US')} more problems, not listed: fix the ones above first`, 'key', 'information'));
     return shown;
   }
 }
