@@ -163,7 +163,7 @@ test('an indefinite input covariance is refused instead of predicting', () => {
 });
 
 test('a sweep parameter that points nowhere', () => {
-  onlyProblem({ [SPEC]: experimentText({ sweep: { parameter: '/student/layers/3/width', values: [10] } }) }, 'spec/sweep-parameter', /does not point to a number/, { marker: '"/student/layers/3/width"' });
+  onlyProblem({ [SPEC]: experimentText({ sweep: { parameter: '/student/layers/3/width', values: [10] } }) }, 'spec/sweep-parameter', /names nothing in this spec/, { marker: '"/student/layers/3/width"' });
 });
 
 test('a sweep value that makes the spec invalid is reported on that value', () => {

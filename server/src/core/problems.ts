@@ -29,6 +29,8 @@ export type ProblemCode =
   | 'json/comment'
   | 'json/trailing-comma'
   | 'json/duplicate-key'
+  | 'json/too-deep'
+  | 'json/too-long'
   // The schema (format/validate.ts).
   | 'schema/kind'
   | 'schema/type'

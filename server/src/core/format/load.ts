@@ -45,8 +45,9 @@ export function loadExperiment(text: string, file: string, host: SpecHost): Load
   }
 
   const { parameter, values } = value.sweep;
-  if (typeof readPointer(value, parameter) !== 'number') {
-    ctx.report(doc, '/sweep/parameter', 'spec/sweep-parameter', `"${parameter}" does not point to a number in this spec (JSON pointer, layers counted from 0, e.g. "/teacher/noise")`);
+  const target = sweepTargetProblem(value, parameter);
+  if (target) {
+    ctx.report(doc, '/sweep/parameter', 'spec/sweep-parameter', target);
     return { problems: [...problems, ...ctx.problems], documents };
   }
   const runs: LoadedExperiment[] = [];
@@ -71,13 +72,37 @@ function unescape(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/**
+ * Why a sweep cannot vary `parameter`, if it cannot. Only a number written in the spec can be swept:
+ * a pointer to an object, a list, a name, or something JavaScript has but the JSON does not (the
+ * `length` of a list) is refused here, before any variant is made.
+ */
+function sweepTargetProblem(value: Experiment, parameter: string): string | undefined {
+  const how = 'a sweep varies one number written in this spec, named by a JSON pointer with layers counted from 0, such as "/teacher/noise" or "/student/layers/0/width"';
+  if (parameter === '/sweep' || parameter.startsWith('/sweep/')) return `the sweep cannot vary its own settings: ${how}`;
+  const target = readPointer(value, parameter);
+  if (target === undefined) return `"${parameter}" names nothing in this spec: ${how}`;
+  if (typeof target !== 'number') {
+    const what = Array.isArray(target) ? 'a list' : target === null ? 'null' : typeof target === 'object' ? 'an object' : typeof target === 'string' ? 'a string' : 'true or false';
+    return `"${parameter}" is ${what} in this spec, not a number: ${how}`;
+  }
+  return undefined;
+}
+
+/** The value at a JSON pointer, following only what the JSON has (own properties, list indices). */
 export function readPointer(value: unknown, pointer: string): unknown {
   if (pointer === '') return value;
   if (!pointer.startsWith('/')) return undefined;
   let node: unknown = value;
   for (const token of pointer.slice(1).split('/').map(unescape)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[token];
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) return undefined;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, token)) {
+      node = (node as Record<string, unknown>)[token];
+    } else {
+      return undefined;
+    }
   }
   return node;
 }

@@ -7,6 +7,8 @@
  *   json/comment                   a comment; .rainbow.json files are plain JSON (document.ts)
  *   json/trailing-comma            a "," before "}" or "]" (document.ts)
  *   json/duplicate-key             the same property twice in one object (document.ts)
+ *   json/too-deep                  nested deeper than MAX_NESTING levels (document.ts, before parsing)
+ *   json/too-long                  a list or object with more than MAX_ENTRIES entries (document.ts)
  *   schema/kind                    "kind" missing, unknown, or not the kind the file is used as
  *   schema/type                    a value of the wrong JSON type (a string where a number belongs)
  *   schema/enum                    a name that is not one of the allowed ones ("tahn")
