@@ -7,11 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { generate, type GenerateSetup } from '../support/hostileGenerators';
+import { listedCases } from '../support/listing';
 import { repoRoot } from '../support/paths';
 
 const corpus = join(repoRoot, 'test', 'fixtures', 'hostile');
@@ -58,11 +59,6 @@ interface Measured {
 
 const PROBLEM_LINE = /^(.+?):(\d+):(\d+): (error|warning|information) \[([^\]]+)\] (.*)$/;
 
-function cases(): string[] {
-  if (!existsSync(corpus)) return [];
-  return readdirSync(corpus).filter((name) => statSync(join(corpus, name)).isDirectory()).sort();
-}
-
 function prepare(name: string, expectation: Expectation): string {
   const dir = mkdtempSync(join(tmpdir(), `rainbow-hostile-${name}-`));
   cpSync(join(corpus, name), dir, { recursive: true });
@@ -84,11 +80,7 @@ function prepare(name: string, expectation: Expectation): string {
 }
 
 const measured: Measured[] = [];
-const names = cases();
-
-test('the hostile corpus has cases', () => {
-  assert.ok(names.length > 0, `no case folders in ${corpus}`);
-});
+const names = listedCases(corpus, (name) => statSync(join(corpus, name)).isDirectory());
 
 for (const name of names) {
   test(`hostile corpus: ${name}`, (t) => {
