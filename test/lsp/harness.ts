@@ -24,6 +24,8 @@ export interface ServerOptions {
   folders?: string[];
   /** Capabilities beyond the default (configuration pull, work-done progress). */
   capabilities?: Record<string, unknown>;
+  /** Extra environment variables of the server process. */
+  env?: Record<string, string>;
 }
 
 type Waiter<T> = { test: (value: T) => boolean; resolve: (value: T) => void };
@@ -43,7 +45,11 @@ export class TestServer {
   private exited?: number | null;
 
   constructor(private readonly options: ServerOptions = {}) {
-    this.process = spawn(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'lsp', '--stdio'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'lsp', '--stdio'], {
+      cwd: repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     this.process.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.process.on('exit', (code) => (this.exited = code));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -77,7 +83,13 @@ export class TestServer {
       // Settings also at initialisation, so that the first validation already uses them.
       initializationOptions: { trusted: this.options.trusted ?? true, settings: { ...this.options.settings } },
       capabilities: {
-        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          codeLens: { refreshSupport: true },
+          inlayHint: { refreshSupport: true },
+        },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { versionSupport: true } },
         ...this.options.capabilities,
@@ -150,8 +162,10 @@ export class TestServer {
     if (this.alive) {
       const gone = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
       await this.request('shutdown', null, 10_000).catch(() => undefined);
+      if (!this.alive) throw new Error(`the server died during shutdown (exit code ${this.exited}); stderr: ${this.stderr}`);
       void this.connection.sendNotification('exit');
       await deadline(gone, 10_000, 'the server did not exit after shutdown/exit').catch(() => this.process.kill());
+      if (this.exited !== 0) throw new Error(`the server exited with code ${this.exited} after shutdown/exit; stderr: ${this.stderr}`);
     }
     this.connection.dispose();
   }

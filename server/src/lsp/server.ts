@@ -9,6 +9,10 @@
 import {
   CodeActionKind,
   createConnection,
+  CodeLensRefreshRequest,
+  MessageType,
+  ShowMessageNotification,
+  WorkDoneProgress,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -19,8 +23,22 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_SETTINGS, type InitializationOptions, type RainbowSettings } from '../protocol';
+import {
+  DEFAULT_SETTINGS,
+  PREDICTION_NOTIFICATION,
+  SIMULATE_REQUEST,
+  type InitializationOptions,
+  type PredictionNotification,
+  type RainbowSettings,
+  type SimulateParams,
+  type SimulateResult,
+} from '../protocol';
+import { codeLenses } from './codeLens';
 import { isSpecUri, SpecDocuments, uriToPath } from './documents';
+import { computedHover, mergeHover } from './hover';
+import { inlayHints } from './inlayHints';
+import { Predictions, type ProgressHandle } from './predictions';
+import { Runner } from './runner';
 import { documentSymbols } from './symbols';
 import { jsonDocument, jsonService, forgetJsonDocument } from './jsonService';
 import { readSettings } from './settings';
@@ -40,13 +58,39 @@ export function startServer(options: ServerOptions = {}): Connection {
   let canWatchFiles = false;
   let canTrackFolders = false;
 
+  let canShowProgress = false;
+  let canRefreshLenses = false;
+  let canRefreshHints = false;
+
   const documents = new SpecDocuments(
     {
       publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, ...(version === undefined ? {} : { version }) }),
+      validated: (uri) => predictions.onEvent(uri, 'change'),
     },
     settings,
     access(),
   );
+  // Plain window/showMessage notifications: every client shows them, none has to answer.
+  const show = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  const runner = new Runner({ crashed: (message) => show(MessageType.Error, `Rainbow Lab: ${message}; a new compute worker was started.`) });
+  const predictions = new Predictions(documents, runner, {
+    notify: (n: PredictionNotification) => void connection.sendNotification(PREDICTION_NOTIFICATION, n),
+    beginProgress: async (title) => (canShowProgress ? progressHandle(await connection.window.createWorkDoneProgress(), title) : undefined),
+    refresh: () => {
+      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    },
+    warn: (message) => show(MessageType.Warning, message),
+  });
+
+  function progressHandle(reporter: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>>, title: string): ProgressHandle {
+    reporter.begin(title, 0, undefined, true);
+    return {
+      report: (fraction, message) => reporter.report(Math.round(fraction * 100), message),
+      done: () => reporter.done(),
+      onCancel: (listener) => void reporter.token.onCancellationRequested(listener),
+    };
+  }
 
   function access() {
     return { trusted, roots, allowOutside: settings.allowFilesOutsideWorkspace, maxBytes: settings.maxFileSizeMiB * 2 ** 20 };
@@ -72,6 +116,9 @@ export function startServer(options: ServerOptions = {}): Connection {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canTrackFolders = params.capabilities.workspace?.workspaceFolders === true;
+    canShowProgress = params.capabilities.window?.workDoneProgress === true;
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     documents.settings = settings;
     documents.access = access();
     return {
@@ -85,6 +132,8 @@ export function startServer(options: ServerOptions = {}): Connection {
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'rainbow-lab' },
@@ -107,7 +156,10 @@ export function startServer(options: ServerOptions = {}): Connection {
       });
     }
     void refreshSettings();
+    // Compile the engine in the workers while the user reads the file (only where it may compute).
+    if (trusted) runner.warmUp();
   });
+  connection.onShutdown(() => runner.dispose());
 
   connection.onDidChangeConfiguration((change) => void refreshSettings((change.settings as { rainbow?: unknown } | undefined)?.rainbow));
   connection.onDidChangeWatchedFiles((e) => {
@@ -115,10 +167,16 @@ export function startServer(options: ServerOptions = {}): Connection {
     for (const change of e.changes) documents.fileChanged(uriToPath(change.uri));
   });
 
-  textDocuments.onDidOpen((e) => isSpecUri(e.document.uri) && documents.open(e.document));
+  textDocuments.onDidOpen((e) => {
+    if (!isSpecUri(e.document.uri)) return;
+    documents.open(e.document);
+    predictions.onEvent(e.document.uri, 'open');
+  });
+  textDocuments.onDidSave((e) => isSpecUri(e.document.uri) && predictions.onEvent(e.document.uri, 'save'));
   textDocuments.onDidChangeContent((e) => isSpecUri(e.document.uri) && documents.change(e.document));
   textDocuments.onDidClose((e) => {
     forgetJsonDocument(e.document.uri);
+    predictions.forget(e.document.uri);
     documents.close(e.document.uri);
   });
 
@@ -132,7 +190,29 @@ export function startServer(options: ServerOptions = {}): Connection {
   connection.onHover(async (params) => {
     const doc = specDocument(params.textDocument.uri);
     if (!doc) return null;
-    return jsonService().doHover(doc, params.position, jsonDocument(doc));
+    const schema = await jsonService().doHover(doc, params.position, jsonDocument(doc));
+    return mergeHover(schema, computedHover(doc, doc.offsetAt(params.position), predictions.current(doc.uri)));
+  });
+  connection.onCodeLens((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    if (!doc || !settings.codeLens || !trusted || settings.predict === 'off') return null;
+    const result = predictions.latest(doc.uri);
+    return codeLenses(doc.uri, doc.getText(), result, predictions.runState(doc.uri), result !== undefined && result.text !== doc.getText());
+  });
+  connection.languages.inlayHint.on((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    if (!doc || !settings.inlayHints) return null;
+    return inlayHints(doc, params.range, predictions.current(doc.uri));
+  });
+  connection.onRequest(SIMULATE_REQUEST, async (params: SimulateParams, token): Promise<SimulateResult> => {
+    const progressToken = params.workDoneToken;
+    const outcome = predictions.simulate(params, (listener) => void token.onCancellationRequested(listener), (fraction, message) => {
+      if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'report', percentage: Math.round(fraction * 100), message });
+    });
+    if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'Simulating', cancellable: true, percentage: 0 });
+    const result = await outcome;
+    if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end', message: result.status });
+    return result;
   });
   connection.onDocumentSymbol((params) => {
     const doc = specDocument(params.textDocument.uri);
