@@ -3,8 +3,9 @@
  * Builds the optional native addon server/native/hugepages.c (Linux only) with node-gyp, the one
  * npm carries, against the running Node's headers. The addon only advises the kernel to back large
  * arrays with huge pages (see the C file); everything works without it, slower on large problems.
- * So a failed build is reported in one line and does not fail the install, the build or the tests
- * (test/unit/hugePages.test.ts says whether the addon is active on this machine).
+ * So a failed build is reported in one line and does not fail the install or the build; the tests
+ * never need the addon (test/unit/hugePages.test.ts checks it only where it is built). It is a
+ * CLI extra: the VS Code extension does not carry it (.vscodeignore).
  *
  * The build records a hash of the sources and the Node version beside the addon; when unchanged,
  * node-gyp is not run again. `--force` rebuilds anyway.

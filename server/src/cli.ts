@@ -153,7 +153,8 @@ function displayPath(path: string): string {
 function predictCommand(file: string, json: boolean, eigenvalues: boolean, io: Io): number {
   const spec = readSpec(file, io);
   if (!spec) return 1;
-  const outcome = predict(spec.text, spec.path, nodeHost);
+  // The hidden layers' eigenvalue arrays are kept only for --eigenvalues (their summaries always).
+  const outcome = predict(spec.text, spec.path, nodeHost, undefined, { layerSpectra: eigenvalues });
   printProblems(outcome.problems, io);
   const failed = outcome.problems.some((p) => p.severity === 'error');
   if (outcome.result) io.out(json ? JSON.stringify(predictionJson(outcome.result, eigenvalues), null, 2) : predictionTables(outcome.result));

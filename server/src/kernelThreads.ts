@@ -20,8 +20,25 @@ export interface KernelThreads {
   stop(): Promise<void>;
 }
 
-/** Starts `count` helpers (default: one per core beyond the calling thread's). */
-export function startKernelThreads(count = availableParallelism() - 1): KernelThreads {
+/**
+ * Helpers to start: RAINBOW_HELPER_THREADS (a whole number, 0 for none) if set, else one per core
+ * beyond the calling thread's. An unusable value is reported once and the default used.
+ */
+export function helperThreadCount(env: NodeJS.ProcessEnv = process.env): number {
+  const fallback = availableParallelism() - 1;
+  const setting = env.RAINBOW_HELPER_THREADS;
+  if (setting === undefined || setting === '') return fallback;
+  const count = Number(setting);
+  if (Number.isInteger(count) && count >= 0 && count <= MAX_HELPER_THREADS) return count;
+  process.stderr.write(`rainbow: RAINBOW_HELPER_THREADS="${setting}" is not a whole number from 0 to ${MAX_HELPER_THREADS}; using ${fallback}\n`);
+  return fallback;
+}
+
+/** The kernels' control page has room for 64 helpers (core/linalg/wasm/parallel.ts); more would not help. */
+const MAX_HELPER_THREADS = 64;
+
+/** Starts `count` helpers (default: helperThreadCount()). */
+export function startKernelThreads(count = helperThreadCount()): KernelThreads {
   const data = prepareKernelHelpers(Math.max(0, count));
   const workers = data.map((workerData) => {
     const worker = helperWorker(workerData);

@@ -3,6 +3,7 @@
  * README.md beside this file). Not a test: it measures and reports, it does not assert.
  *
  *   node out/test/bench/bench.js [--only S1,S3] [--repeats K] [--warm-runs W] [--no-numpy]
+ *   node out/test/bench/bench.js --ablation [--only S1,S3] [--repeats K]
  *
  * Writes the specs and `results.json` into `.bench/` at the repository root.
  */
@@ -15,20 +16,23 @@ import { measureScenario, type Options, type ScenarioResult } from './measure';
 import { numpyAvailable } from './processes';
 import { comparisonTable, notes, stageTable } from './report';
 import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type ScenarioName } from './scenarios';
+import { ABLATION_VARIANTS, ablationTable, measureAblation, type AblationResult } from './ablation';
 import { installHugePageAdvice } from '../../server/src/hugePages';
 import { startKernelThreads } from '../../server/src/kernelThreads';
 
-const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy]';
+const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy] | bench --ablation [--only ...] [--repeats K]';
 
 interface Arguments {
   only: ScenarioName[];
   repeats: number;
   warmRuns: number;
   numpy: boolean;
+  /** What each optional speed-up gains (ablation.ts) instead of the comparison with NumPy. */
+  ablation: boolean;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { only: [...SCENARIO_NAMES], repeats: 1, warmRuns: 5, numpy: true };
+  const args: Arguments = { only: [...SCENARIO_NAMES], repeats: 0, warmRuns: 5, numpy: true, ablation: false };
   const count = (flag: string, value: string | undefined): number => {
     const k = Number(value);
     if (!Number.isInteger(k) || k < 1) throw new Error(`${flag} needs a positive integer`);
@@ -44,8 +48,11 @@ function parseArguments(argv: string[]): Arguments {
     } else if (a === '--repeats') args.repeats = count(a, argv[++i]);
     else if (a === '--warm-runs') args.warmRuns = count(a, argv[++i]);
     else if (a === '--no-numpy') args.numpy = false;
+    else if (a === '--ablation') args.ablation = true;
     else throw new Error(`unknown option ${a}`);
   }
+  // Unless given: one run per measurement, five alternating rounds for the ablation.
+  if (args.repeats === 0) args.repeats = args.ablation ? 5 : 1;
   return args;
 }
 
@@ -58,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const folder = join(repoRoot, '.bench');
+  if (args.ablation) return runAblation(args, folder);
   const numpy = args.numpy ? numpyAvailable() : { ok: false, why: '--no-numpy' };
   if (!numpy.ok) process.stderr.write(`bench: NumPy comparison skipped (${numpy.why})\n`);
   const options: Options = { repeats: args.repeats, warmRuns: args.warmRuns, numpy: numpy.ok };
@@ -105,6 +113,30 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
   out.write(`results: ${resultsFile}\n`);
   return results.every((r) => r.ours.ok) ? 0 : 1;
+}
+
+/** `--ablation`: each optional speed-up against its absence, whole processes, alternating rounds. */
+function runAblation(args: Arguments, folder: string): number {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const loadBefore = loadavg();
+  const results: AblationResult[] = [];
+  for (const name of args.only) {
+    const scenario = writeScenario(name, folder);
+    log(`${name}: ${scenario.description}`);
+    results.push(measureAblation(scenario, ABLATION_VARIANTS, args.repeats, log));
+  }
+  const loadAfter = loadavg();
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  const out = process.stdout;
+  out.write(
+    `\nAblation (${cpus().length} CPUs, Node ${process.version}; ${args.repeats} alternating rounds; load average ${load(loadBefore)} before, ${load(loadAfter)} after)\n\n`,
+  );
+  out.write(`${ablationTable(results)}\n\n`);
+  for (const v of ABLATION_VARIANTS) out.write(`${v.name}: ${v.description}\n`);
+  const resultsFile = join(folder, 'ablation.json');
+  writeFileSync(resultsFile, `${JSON.stringify({ machine: { cpus: cpus().length, node: process.version, loadBefore, loadAfter }, repeats: args.repeats, variants: ABLATION_VARIANTS, scenarios: results }, null, 2)}\n`);
+  out.write(`results: ${resultsFile}\n`);
+  return results.every((r) => r.error === undefined) ? 0 : 1;
 }
 
 void main(process.argv.slice(2)).then((code) => {

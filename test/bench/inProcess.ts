@@ -7,8 +7,7 @@
  *   weights       drawing the Gaussian weights
  *   moments       the layer recursion (Omega_l, psi, sigma2)
  *   spectrum      the eigendecomposition of the feature covariance Omega (up to `onAnalysed`)
- *   layerSpectra  eigenvalues of the hidden layers' Omega_l, for the report's spectra (the part on
- *                 this thread: their eigenproblems run on a helper during curve and optimal)
+ *   layerSpectra  eigenvalues of the hidden layers' Omega_l, for the report's spectrum summaries
  *   curve         the learning curve at the fixed penalties
  *   optimal       the optimal lambda per n
  *   simulation    `rainbow simulate` only: the Monte-Carlo fits (including its 12-point curve)

@@ -16,6 +16,9 @@ export interface ProcessRun {
   wallSeconds: number;
   /** Peak resident set size in MiB, as the child reported it (null if it could not). */
   peakMB: number | null;
+  /** `rainbow` children only: their CPU time (user + system, seconds) and minor page faults. */
+  cpuSeconds?: number;
+  pageFaults?: number;
   stdout: string;
   /** The first lines of stderr, or why the process failed. */
   error?: string;
@@ -37,25 +40,37 @@ function failure(status: number | null, stderr: string, spawnError?: Error): str
   return `exit status ${status}${lines ? `: ${lines}` : ''}`;
 }
 
-/** `rainbow ARGS` (e.g. predict SPEC --json), compiled or, when the benchmark runs from source, through tsx. */
-export function runRainbow(args: string[]): ProcessRun {
+/**
+ * `rainbow ARGS` (e.g. predict SPEC --json), compiled or, when the benchmark runs from source, through
+ * tsx; `env` is added to this process's environment (e.g. RAINBOW_HUGE_PAGES=off).
+ */
+export function runRainbow(args: string[], env: Record<string, string> = {}): ProcessRun {
   const dir = mkdtempSync(join(tmpdir(), 'rainbow-bench-'));
   const peakFile = join(dir, 'peak');
   const launcher = join(__dirname, fromSource ? 'measuredRainbow.ts' : 'measuredRainbow.js');
   const nodeArgs = fromSource ? ['--import', 'tsx', launcher, ...args] : [launcher, ...args];
   try {
-    const r = timed(process.execPath, nodeArgs, { ...process.env, RAINBOW_BENCH_PEAK_FILE: peakFile });
-    let peakMB: number | null = null;
+    const r = timed(process.execPath, nodeArgs, { ...process.env, ...env, RAINBOW_BENCH_PEAK_FILE: peakFile });
+    let usage: ChildUsage | undefined;
     try {
-      peakMB = Number(readFileSync(peakFile, 'utf8')) / 1024;
+      usage = JSON.parse(readFileSync(peakFile, 'utf8')) as ChildUsage;
     } catch {
-      peakMB = null;
+      usage = undefined;
     }
     const ok = r.status === 0;
-    return { ok, wallSeconds: r.wallSeconds, peakMB, stdout: r.stdout, ...(ok ? {} : { error: failure(r.status, r.stderr, r.spawnError) }) };
+    const measured = usage ? { cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, pageFaults: usage.minorPageFault } : {};
+    return { ok, wallSeconds: r.wallSeconds, peakMB: usage ? usage.maxRSS / 1024 : null, ...measured, stdout: r.stdout, ...(ok ? {} : { error: failure(r.status, r.stderr, r.spawnError) }) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What measuredRainbow.ts writes as its process exits (process.resourceUsage()). */
+export interface ChildUsage {
+  maxRSS: number;
+  userCPUTime: number;
+  systemCPUTime: number;
+  minorPageFault: number;
 }
 
 export interface PythonRun extends ProcessRun {

@@ -14,8 +14,9 @@ import { predict } from '../../server/src/core/prediction';
 import { Random } from '../../server/src/core/rng';
 import { experimentText, memoryHost } from '../support/memoryHost';
 
+/** Predicts the spec with every layer's eigenvalues kept (layerSpectra). */
 function run(files: Record<string, string | Uint8Array>) {
-  const outcome = predict(files['/spec.rainbow.json'] as string, '/spec.rainbow.json', memoryHost(files));
+  const outcome = predict(files['/spec.rainbow.json'] as string, '/spec.rainbow.json', memoryHost(files), undefined, { layerSpectra: true });
   assert.deepEqual(outcome.problems, []);
   assert.ok(outcome.result);
   return outcome.result;
@@ -76,7 +77,7 @@ test('linear activations: kappa1 = 1, kappaStar = 0 and Omega = W2 W1 Omega0 W1^
   const expected = symmetricEigenvalues(exact).values;
   const last = result.layers[1];
   assert.ok(last);
-  last.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-12, `eigenvalue ${i}`));
+  (last.eigenvalues ?? []).forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-12, `eigenvalue ${i}`));
 });
 
 test('a widening layer has the eigenvalue kappaStar2 with multiplicity (width - fan-in)', () => {
@@ -84,7 +85,7 @@ test('a widening layer has the eigenvalue kappaStar2 with multiplicity (width - 
   const layer = result.layers[0];
   assert.ok(layer);
   const star2 = layer.kappaStar ** 2;
-  const atFloor = layer.eigenvalues.filter((v) => Math.abs(v - star2) < 1e-10 * star2).length;
+  const atFloor = (layer.eigenvalues ?? []).filter((v) => Math.abs(v - star2) < 1e-10 * star2).length;
   assert.equal(atFloor, 40);
 });
 
@@ -135,8 +136,8 @@ test('Omega of an identity-input Gaussian layer is kappa1^2 W W^T + kappaStar2 I
   assert.ok(Math.abs(layer.kappaStar ** 2 - kappaStar2) <= 1e-10, `kappaStar2: ${layer.kappaStar ** 2} vs ${kappaStar2}`);
   // The spectrum of kappa1^2 W W^T + kappaStar2 I, from the realised weights and ml-matrix.
   const expected = mlEigenvalues(wwT.mul(kappa1 ** 2).add(MlMatrix.eye(40).mul(kappaStar2)));
-  assert.equal(layer.eigenvalues.length, 40);
-  layer.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) <= 1e-10, `eigenvalue ${i}: ${v} vs ${expected[i]}`));
+  assert.equal(layer.eigenvalues?.length, 40);
+  (layer.eigenvalues ?? []).forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) <= 1e-10, `eigenvalue ${i}: ${v} vs ${expected[i]}`));
 });
 
 test('ridge conventions: the same penalty written in the three conventions gives the same errors', () => {
@@ -202,8 +203,8 @@ test('spiked and inverse-Gram row covariances: W_A^T W_A sees the spikes, W_B (W
   // Linear layers, identity input: Omega_A = G and Omega_B = W_B G W_B^T.
   assert.ok(Math.abs((result.layers[0]?.spectrum.max as number) - (mlEigenvalues(gram).at(-1) as number)) <= 1e-10 * (sideways[0] as number));
   const omegaB = mlEigenvalues(b.mmul(gram).mmul(b.transpose()));
-  result.layers[1]?.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - (omegaB[i] as number)) <= 1e-10, `Omega_B eigenvalue ${i}: ${v} vs ${omegaB[i]}`));
-  assert.equal(result.layers[1]?.eigenvalues.length, 30);
+  (result.layers[1]?.eigenvalues ?? []).forEach((v, i) => assert.ok(Math.abs(v - (omegaB[i] as number)) <= 1e-10, `Omega_B eigenvalue ${i}: ${v} vs ${omegaB[i]}`));
+  assert.equal(result.layers[1]?.eigenvalues?.length, 30);
 });
 
 test('"optimal" beside fixed penalties: one point per choice in the listed order, the optimum below the others', () => {
@@ -218,4 +219,22 @@ test('"optimal" beside fixed penalties: one point per choice in the listed order
     assert.equal(low.optimal, undefined);
     assert.ok((best.testError as number) <= (low.testError as number) && (best.testError as number) <= (high.testError as number));
   }
+});
+
+test('every layer\'s eigenvalues are kept only when asked for (layerSpectra); the summaries are the same either way', () => {
+  const text = experimentText({ input: { dimension: 30 }, student: { layers: [{ width: 40, activation: 'tanh' }, { width: 50, activation: 'relu' }] } });
+  const files = { '/spec.rainbow.json': text };
+  const plain = predict(text, '/spec.rainbow.json', memoryHost(files)).result;
+  const asked = run(files);
+  assert.ok(plain);
+  assert.deepEqual(plain.layers.map((l) => l.eigenvalues), [undefined, undefined]);
+  assert.deepEqual(asked.layers.map((l) => l.eigenvalues?.length), [40, 50]);
+  asked.layers.forEach((layer, l) => {
+    const eigenvalues = layer.eigenvalues ?? [];
+    assert.deepEqual(plain.layers[l]?.spectrum, layer.spectrum);
+    assert.equal(layer.spectrum.min, Math.min(...eigenvalues));
+    assert.equal(layer.spectrum.max, Math.max(...eigenvalues));
+    assert.ok(Math.abs(layer.spectrum.mean - eigenvalues.reduce((s, v) => s + v, 0) / eigenvalues.length) <= 1e-14 * layer.spectrum.max);
+  });
+  assert.deepEqual({ ...plain, layers: [] }, { ...asked, layers: [] }, 'nothing else changes');
 });

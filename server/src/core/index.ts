@@ -22,6 +22,7 @@ export {
   type LayerReport,
   type PointReport,
   type PredictionOutcome,
+  type PredictionOptions,
   type PredictionResult,
   type Progress,
   type RiskInputsReport,

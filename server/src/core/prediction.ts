@@ -50,8 +50,11 @@ export interface LayerReport {
   kappa1: number;
   kappaStar: number;
   spectrum: SpectrumSummary;
-  /** All eigenvalues of Omega_l, ascending (for spectrum plots; omitted from the CLI's JSON). */
-  eigenvalues: number[];
+  /**
+   * All eigenvalues of Omega_l, ascending, for spectrum plots: only when asked for
+   * (PredictionOptions.layerSpectra; the CLI's --eigenvalues, the editor's preview).
+   */
+  eigenvalues?: number[];
   sweepValue?: number;
 }
 
@@ -139,11 +142,20 @@ export interface AnalysedRun {
   documents: ReadonlyMap<string, SpecDocument>;
 }
 
+export interface PredictionOptions {
+  /**
+   * Keep every layer's eigenvalues in the result (LayerReport.eigenvalues), for plots. Without it
+   * the result carries each layer's spectrum summary (min, mean, max) only.
+   */
+  layerSpectra?: boolean;
+}
+
 export function* predictionSteps(
   text: string,
   file: string,
   host: SpecHost,
   onAnalysed?: (analysed: AnalysedRun) => void,
+  options: PredictionOptions = {},
 ): Generator<Progress, PredictionOutcome> {
   const loaded = loadExperiment(text, file, host);
   const problems = [...loaded.problems];
@@ -178,25 +190,20 @@ export function* predictionSteps(
       const { moments, risk, summary } = step.value;
       onAnalysed?.({ run, model, ...(sweepValue === undefined ? {} : { sweepValue }), analysis: step.value, documents: loaded.documents });
       const tag = sweepValue === undefined ? {} : { sweepValue };
-      // The hidden layers' spectra (for the report) go to a helper thread when one is idle, while
-      // this thread computes the learning curve, which uses no kernel; collected after it.
+      // The hidden layers' spectra, for their summaries (min, mean, max) in every report and their
+      // eigenvalues when asked for. Solving them on a helper thread during the learning curve was
+      // measured and did not pay (test/bench/README.md, "Ablation"): one eigenvalue problem of the
+      // layer's width each, about 10 % of a prediction's time at widths of 1000 to 2000.
       const last = moments.student.length - 1;
-      const pendingSpectra = moments.layerCovariances.map((omega, l) => (l === last ? undefined : omega.startSpectrum()));
-      let spectra: (LayerSpectrum | undefined)[];
-      let curve: CurvePoint[];
-      try {
-        yield progress('curve');
-        const fixedPoints = learningCurve(risk, model.samples, fixedPenalties(model.lambdas), model.convention);
-        let optimalPoints: CurvePoint[] = [];
-        if (model.lambdas.includes('optimal')) {
-          yield progress('optimal');
-          optimalPoints = optimalCurve(risk, model.samples, model.convention);
-        }
-        curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
-      } finally {
-        // Also when the caller stops early: a helper must not stay reserved.
-        spectra = pendingSpectra.map((p) => p?.finish());
+      const spectra = moments.layerCovariances.map((omega, l) => (l === last ? undefined : omega.spectrum()));
+      yield progress('curve');
+      const fixedPoints = learningCurve(risk, model.samples, fixedPenalties(model.lambdas), model.convention);
+      let optimalPoints: CurvePoint[] = [];
+      if (model.lambdas.includes('optimal')) {
+        yield progress('optimal');
+        optimalPoints = optimalCurve(risk, model.samples, model.convention);
       }
+      const curve = mergeCurves(model.samples, model.lambdas, fixedPoints, optimalPoints);
       moments.student.forEach((lin, l) => {
         const eigenvalues = l === last ? risk.omega : (spectra[l] as LayerSpectrum).values;
         result.layers.push({
@@ -210,7 +217,7 @@ export function* predictionSteps(
           kappa1: lin.kappa1,
           kappaStar: lin.kappaStar,
           spectrum: l === last ? summary : summarize(eigenvalues),
-          eigenvalues: Array.from(eigenvalues),
+          ...(options.layerSpectra ? { eigenvalues: Array.from(eigenvalues) } : {}),
           ...tag,
         });
       });
@@ -273,8 +280,8 @@ function pointReport(point: CurvePoint, tag: { sweepValue?: number }): PointRepo
 }
 
 /** Runs every stage to the end (CLI, tests). */
-export function predict(text: string, file: string, host: SpecHost, onProgress?: (p: Progress) => void): PredictionOutcome {
-  const steps = predictionSteps(text, file, host);
+export function predict(text: string, file: string, host: SpecHost, onProgress?: (p: Progress) => void, options: PredictionOptions = {}): PredictionOutcome {
+  const steps = predictionSteps(text, file, host, undefined, options);
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;

@@ -104,37 +104,6 @@ export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[]
   return { values, projections, converged };
 }
 
-/** An eigenvalue problem under way (startSymmetricEigenvalues). */
-export interface PendingEigenvalues {
-  /** The result, waiting for it if a helper thread is still computing it. */
-  finish(): EigenvaluesResult;
-}
-
-/**
- * symmetricEigenvalues(a, vectors), handed to an idle helper thread when the WebAssembly kernels
- * have one (wasm/parallel.ts), so that the caller can do other work (for example the learning
- * curve, which uses no kernel) before finish(); otherwise solved at once. The result is the same
- * either way (the same kernels on the same arrays). Between start and finish the caller may use
- * every other function of linalg/, which then runs without that helper; a and the vectors must not
- * change.
- */
-export function startSymmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[] = []): PendingEigenvalues {
-  requireSymmetricInput(a, "startSymmetricEigenvalues");
-  vectors.forEach((v, k) => {
-    if (v.length !== a.rows) throw new RangeError(`startSymmetricEigenvalues: vector ${k} has length ${v.length}, matrix is ${a.rows}x${a.rows}`);
-  });
-  const kernels = activeKernels();
-  const pending = kernels && wasm.startSymmetricEigenvalues(kernels, a, vectors);
-  let result = pending ? undefined : symmetricEigenvalues(a, vectors);
-  return {
-    finish: () => {
-      // Collected once; solved here if the helper's arrays were reclaimed before (see wasm/eigen.ts).
-      result ??= pending?.finish() ?? symmetricEigenvalues(a, vectors);
-      return result;
-    },
-  };
-}
-
 /**
  * Full eigendecomposition A = U diag(values) U^T of a symmetric matrix (lower triangle read, a not
  * modified), eigenvalues ascending, column j of `vectors` the unit eigenvector of values[j].

@@ -11,7 +11,7 @@
  * so giving that whole remainder to one copy of b is exact.
  */
 import { choleskyFactor } from '../linalg/cholesky';
-import { startSymmetricEigenvalues, symmetricEigenvalues, type EigenvaluesResult, type PendingEigenvalues } from '../linalg/eigen';
+import { symmetricEigenvalues, type EigenvaluesResult } from '../linalg/eigen';
 import type { Matrix } from '../linalg/matrix';
 import { factoredCongruence, matVec, multiply, scaleColumns, transposeGram, transposeMatVec } from '../linalg/products';
 import { congruenceWith, covarianceTimesVector, timesCovariance } from './covariance';
@@ -130,32 +130,13 @@ export class LayerCovariance {
 
   /** The spectrum, computed now (with every helper thread sharing the work). */
   spectrum(vectors: readonly Float64Array[] = []): LayerSpectrum {
-    return this.solveSpectrum(vectors, false).finish();
-  }
-
-  /**
-   * The spectrum, its eigenvalue problem handed to a helper thread when one is idle
-   * (startSymmetricEigenvalues), so that the caller can do other work before finish(); that helper
-   * then works alone, so this only pays when the caller has such work. Same result as spectrum().
-   */
-  startSpectrum(vectors: readonly Float64Array[] = []): { finish(): LayerSpectrum } {
-    return this.solveSpectrum(vectors, true);
-  }
-
-  private solveSpectrum(vectors: readonly Float64Array[], inBackground: boolean): { finish(): LayerSpectrum } {
-    const solve = inBackground ? startSymmetricEigenvalues : (a: Matrix, v: readonly Float64Array[]) => done(symmetricEigenvalues(a, v));
     const f = this.factors;
     if (f && f.w.rows > f.w.cols) {
-      const shortcut = startWidenedSpectrum(f, vectors, solve);
+      const shortcut = widenedLayerSpectrum(f, vectors);
       if (shortcut) return shortcut;
     }
-    const pending = solve(this.matrix(), vectors);
-    return {
-      finish: () => {
-        const { values, projections, converged } = pending.finish();
-        return { values, projections2: projections.map((p) => p.map((x) => x * x)), converged };
-      },
-    };
+    const { values, projections, converged } = symmetricEigenvalues(this.matrix(), vectors);
+    return { values, projections2: projections.map((p) => p.map((x) => x * x)), converged };
   }
 }
 
@@ -164,13 +145,8 @@ function timesCovarianceRoot(w: Matrix, c: Exclude<Covariance, { kind: 'dense' }
   return c.kind === 'identity' ? w : scaleColumns(w, c.values.map(Math.sqrt));
 }
 
-/** symmetricEigenvalues now, or started on a helper thread (startSymmetricEigenvalues). */
-type EigenvaluesSolver = (a: Matrix, vectors: readonly Float64Array[]) => PendingEigenvalues;
-
-const done = (result: EigenvaluesResult): PendingEigenvalues => ({ finish: () => result });
-
 /** Returns undefined when Omega_{l-1} is not positive definite (no Cholesky factor): the caller diagonalises Omega_l itself. */
-function startWidenedSpectrum(factors: LayerFactors, vectors: readonly Float64Array[], solve: EigenvaluesSolver): { finish(): LayerSpectrum } | undefined {
+function widenedLayerSpectrum(factors: LayerFactors, vectors: readonly Float64Array[]): LayerSpectrum | undefined {
   const { w, inner: innerAny } = factors;
   const inner = asCovariance(innerAny);
   let factorA: Matrix;
@@ -181,8 +157,7 @@ function startWidenedSpectrum(factors: LayerFactors, vectors: readonly Float64Ar
   } else factorA = timesCovarianceRoot(w, inner);
   const gramSmall = transposeGram(factorA); // A^T A, m x m
   const reduced = vectors.map((v) => transposeMatVec(factorA, v)); // A^T psi
-  const pending = solve(gramSmall, reduced);
-  return { finish: () => widenedSpectrum(factors, vectors, pending.finish()) };
+  return widenedSpectrum(factors, vectors, symmetricEigenvalues(gramSmall, reduced));
 }
 
 /** Omega_l's spectrum from the eigenvalues mu of A^T A and the projections of A^T v. */

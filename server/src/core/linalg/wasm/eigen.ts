@@ -22,7 +22,7 @@ const QL_VECTORS = 0;
 const QL_ROWS = 1;
 
 /** Where one eigenvalue problem's arrays lie in the kernels' memory (byte offsets). */
-export interface EigenvaluesLayout {
+interface EigenvaluesLayout {
   readonly n: number;
   /** Number of projected vectors. */
   readonly q: number;
@@ -48,10 +48,9 @@ function eigenvaluesLayout(n: number, q: number, offsets: readonly number[]): Ei
 
 /**
  * The kernels' part of an eigenvalue problem whose matrix and vectors are in place: reduction,
- * reflectors applied to the vectors, QL. Returns whether QL converged. Runs on whichever thread
- * owns `exports` (the engine's, or a helper's for an asynchronous problem, parallel.ts).
+ * reflectors applied to the vectors, QL. Returns whether QL converged.
  */
-export function runEigenvalues(exports: KernelExports, l: EigenvaluesLayout): boolean {
+function runEigenvalues(exports: KernelExports, l: EigenvaluesLayout): boolean {
   if (l.n === 0) return true;
   exports.tridiagonalise(l.n, l.a, l.d, l.e, l.tau, l.work);
   if (l.q > 0) exports.applyReflectors(l.n, l.a, l.tau, l.r, l.q);
@@ -88,26 +87,6 @@ export function symmetricEigenvalues(kernels: WasmKernels, a: Matrix, vectors: r
   const layout = eigenvaluesLayout(n, vectors.length, offsets);
   writeEigenvaluesInputs(kernels, layout, a, vectors);
   return readEigenvaluesResult(kernels, layout, runEigenvalues(kernels.exports, layout));
-}
-
-/**
- * The same problem on a helper thread while the caller goes on with other work (parallel.ts): the
- * arrays are reserved until finish(). Undefined when no helper is idle or the arrays do not fit;
- * the caller then solves it itself, as it does when finish() returns undefined (the arrays were
- * reclaimed for a newer problem before this one was collected).
- */
-export function startSymmetricEigenvalues(
-  kernels: WasmKernels,
-  a: Matrix,
-  vectors: readonly Float64Array[],
-): { finish(): EigenvaluesResult | undefined } | undefined {
-  const n = a.rows;
-  const job = kernels.reserveForHelper(eigenvaluesArrays(kernels.exports, n, vectors.length));
-  if (job === undefined) return undefined;
-  const layout = eigenvaluesLayout(n, vectors.length, job.offsets);
-  writeEigenvaluesInputs(kernels, layout, a, vectors);
-  job.post(layout);
-  return { finish: () => job.collect((converged) => readEigenvaluesResult(kernels, layout, converged)) };
 }
 
 /**

@@ -11,7 +11,6 @@
  */
 import { KERNELS_WASM_BASE64 } from "./kernels.generated";
 import { GemmArguments, HelperPool, MAX_HELPERS } from "./parallel";
-import type { EigenvaluesLayout } from "./eigen";
 import { adviseLargeRegion, allocateDoubles } from "../memory";
 
 /** The module's exports (assembly/index.ts). Pointers are byte offsets, sizes in elements. */
@@ -39,19 +38,6 @@ export interface KernelExports {
   scal(alpha: number, x: number, len: number): void;
 }
 
-/** A problem handed to a helper thread (reserveForHelper): its arrays, then post, then collect. */
-export interface HelperProblem {
-  /** Byte offsets of the requested arrays. */
-  readonly offsets: number[];
-  /** Hands the helper the problem once its inputs are in place. */
-  post(layout: EigenvaluesLayout): void;
-  /**
-   * Waits for the helper, reads the results with `read` (given whether QL converged), then frees
-   * the arrays. Undefined if they were reclaimed first (the caller then solves the problem itself).
-   */
-  collect<T>(read: (converged: boolean) => T): T | undefined;
-}
-
 /** gemm flags (assembly/gemm.ts). */
 export const GEMM_ACCUMULATE = 1;
 export const GEMM_SUBTRACT = 2;
@@ -74,8 +60,6 @@ export class WasmKernels {
   private pool: HelperPool;
   /** Helper slots handed out so far. */
   private slotsUsed = 0;
-  /** Frees the arrays of the problem a helper is solving (reserveForHelper), if any, after it ends. */
-  private reclaimOutstanding: (() => void) | undefined;
   private f64View: Float64Array;
   private i32View: Int32Array;
 
@@ -159,8 +143,6 @@ export class WasmKernels {
 
   /** Stops sharing products with helpers (before the host ends their threads). */
   detachHelpers(): void {
-    // A helper ended in the middle of a problem would leave its collector waiting.
-    this.reclaimOutstanding?.();
     this.pool = new HelperPool(this.exports, this.memory, 0, 0, 0);
   }
 
@@ -170,60 +152,13 @@ export class WasmKernels {
    * falls back to the TypeScript kernels).
    */
   allocate(...doubles: number[]): number[] | undefined {
-    return this.layOut(doubles)?.offsets;
-  }
-
-  /**
-   * Arrays for a problem a helper thread solves while this thread goes on (wasm/eigen.ts,
-   * startSymmetricEigenvalues): they are kept out of later calls' layouts until collected, and the
-   * helper takes no part in shared jobs until then. One such problem at a time: one still
-   * uncollected when the next is reserved (its owner gave up on it, say a cancelled prediction) is
-   * waited for and reclaimed, so that a helper is never lost. Undefined when no helper is idle or
-   * the arrays do not fit.
-   */
-  reserveForHelper(doubles: number[]): HelperProblem | undefined {
-    this.reclaimOutstanding?.();
-    const slot = this.pool.idleSlot();
-    if (slot === undefined) return undefined;
-    const layout = this.layOut(doubles);
-    if (layout === undefined) return undefined;
-    const pool = this.pool;
-    const base = this.base;
-    this.base = layout.end;
-    let posted = false;
-    let open = true;
-    const end = (): boolean => {
-      const converged = posted && pool.awaitEigenvalues(slot);
-      this.base = base;
-      this.reclaimOutstanding = undefined;
-      open = false;
-      return converged;
-    };
-    this.reclaimOutstanding = () => void end();
-    return {
-      offsets: layout.offsets,
-      post: (problem) => {
-        pool.postEigenvalues(slot, problem);
-        posted = true;
-      },
-      collect: (read) => {
-        if (!open) return undefined;
-        const converged = posted && pool.awaitEigenvalues(slot);
-        const result = read(converged);
-        end();
-        return result;
-      },
-    };
-  }
-
-  private layOut(doubles: readonly number[]): { offsets: number[]; end: number } | undefined {
     const offsets: number[] = [];
     let end = this.base;
     for (const count of doubles) {
       offsets.push(end);
       end = alignUp(end + count * 8);
     }
-    return this.ensure(end) ? { offsets, end } : undefined;
+    return this.ensure(end) ? offsets : undefined;
   }
 
   /** The whole memory as doubles (views are renewed when the memory grows). */

@@ -11,17 +11,13 @@
  * claimed dynamically, so a helper that starts late or runs on a core busy with something else
  * simply takes fewer of them. Each helper runs its own instance of the module, with its own
  * scratch, on the same memory; the host only has to start threads that call serveHelper (the
- * engine does not import worker_threads).
- *
- * A helper can also be handed a whole eigenvalue problem (postEigenvalues): it solves it alone, on
- * arrays the caller has reserved, while the caller goes on with work that needs no kernel, and
- * takes no part in shared jobs until the caller collects the result (awaitEigenvalues).
+ * engine does not import worker_threads). The pool knows jobs (tiles, column groups, product
+ * parts), not the algorithms that issue them.
  *
  * A helper must live as long as the thread that uses it (terminate both together): a helper
  * stopped in the middle of a tile would leave the caller waiting.
  */
 import type { KernelExports } from "./instance";
-import { runEigenvalues, type EigenvaluesLayout } from "./eigen";
 
 /** Uint32 index of the job description in the reserved first page (byte 1024). */
 const JOB = 256;
@@ -31,25 +27,17 @@ const SLOT_WORDS = 16;
 /** Helper slots the first page has room for. */
 export const MAX_HELPERS = 64;
 
-/**
- * Slot words: the state, whether the helper has started, job parts it has computed, and an
- * asynchronous eigenvalue problem's result and layout (8 words, EigenvaluesLayout's order).
- */
+/** Slot words: the state, whether the helper has started, job parts it has computed. */
 const STATE = 0;
 const READY = 1;
 const PARTS = 2;
-const ASYNC_RESULT = 3;
-const ASYNC_LAYOUT = 4;
 /**
- * IDLE -> GO (the caller offers a shared job) -> BUSY (the helper took it) -> IDLE (done), or
- * IDLE -> ASYNC (the caller hands this helper a whole problem and goes on) -> DONE -> IDLE (the
- * caller collected it). Only the calling thread moves a slot out of IDLE.
+ * IDLE -> GO (the caller offers a shared job) -> BUSY (the helper took it) -> IDLE (done). Only
+ * the calling thread moves a slot out of IDLE.
  */
 const IDLE = 0;
 const GO = 1;
 const BUSY = 2;
-const ASYNC = 3;
-const DONE = 4;
 
 /** Job words: the kind, the claim counter, then the arguments. */
 const KIND = 0;
@@ -213,7 +201,7 @@ export class HelperPool {
     this.exports.sumProductParts(i, parts, y);
   }
 
-  /** Helpers that have started and are not busy with an asynchronous problem. */
+  /** Helpers that have started and are idle. */
   private readySlots(): number[] {
     const ready: number[] = [];
     for (let s = this.first; s < this.first + this.count; s++) {
@@ -221,35 +209,6 @@ export class HelperPool {
       if (Atomics.load(this.words, base + READY) === 1 && Atomics.load(this.words, base + STATE) === IDLE) ready.push(s);
     }
     return ready;
-  }
-
-  /** A helper that could take an asynchronous problem now, if any. */
-  idleSlot(): number | undefined {
-    return this.readySlots()[0];
-  }
-
-  /**
-   * Hands helper `slot` (from idleSlot) a whole eigenvalue problem laid out in the shared memory;
-   * the caller goes on at once and collects the result with awaitEigenvalues. Until then the
-   * helper takes no part in shared jobs.
-   */
-  postEigenvalues(slot: number, l: EigenvaluesLayout): void {
-    const base = SLOTS + slot * SLOT_WORDS;
-    const layout = [l.n, l.q, l.a, l.d, l.e, l.tau, l.r, l.work];
-    // Unsigned words: byte offsets reach 4 GiB.
-    for (let i = 0; i < layout.length; i++) Atomics.store(this.job, base + ASYNC_LAYOUT + i, (layout[i] as number) >>> 0);
-    Atomics.store(this.words, base + STATE, ASYNC);
-    Atomics.notify(this.words, base + STATE);
-  }
-
-  /** Waits for the problem posted to `slot`; returns whether QL converged and frees the helper. */
-  awaitEigenvalues(slot: number): boolean {
-    const state = SLOTS + slot * SLOT_WORDS + STATE;
-    for (let spin = 0; spin < SPINS && Atomics.load(this.words, state) === ASYNC; spin++);
-    while (Atomics.load(this.words, state) === ASYNC) Atomics.wait(this.words, state, ASYNC);
-    const converged = Atomics.load(this.words, SLOTS + slot * SLOT_WORDS + ASYNC_RESULT) === 1;
-    Atomics.store(this.words, state, IDLE);
-    return converged;
   }
 
   /** Describes the job, wakes the helpers, takes its own share, then waits for the helpers. */
@@ -285,20 +244,10 @@ export function serveHelper(exports: KernelExports, memory: WebAssembly.Memory, 
   const state = SLOTS + slot * SLOT_WORDS + STATE;
   Atomics.store(words, SLOTS + slot * SLOT_WORDS + READY, 1);
   for (;;) {
-    // Nothing to do while IDLE, or while DONE until the caller collects the asynchronous result.
     let now = Atomics.load(words, state);
-    for (let spin = 0; spin < SPINS && (now === IDLE || now === DONE); spin++) now = Atomics.load(words, state);
-    if (now === IDLE || now === DONE) {
-      Atomics.wait(words, state, now);
-      continue;
-    }
-    if (now === ASYNC) {
-      const base = SLOTS + slot * SLOT_WORDS + ASYNC_LAYOUT;
-      const [n, q, a, d, e, tau, r, work] = Array.from({ length: 8 }, (_, i) => Atomics.load(job, base + i));
-      const converged = runEigenvalues(exports, { n, q, a, d, e, tau, r, work } as EigenvaluesLayout);
-      Atomics.store(words, SLOTS + slot * SLOT_WORDS + ASYNC_RESULT, converged ? 1 : 0);
-      Atomics.store(words, state, DONE);
-      Atomics.notify(words, state);
+    for (let spin = 0; spin < SPINS && now === IDLE; spin++) now = Atomics.load(words, state);
+    if (now === IDLE) {
+      Atomics.wait(words, state, IDLE);
       continue;
     }
     if (Atomics.compareExchange(words, state, GO, BUSY) !== GO) continue;
