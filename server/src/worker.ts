@@ -70,7 +70,8 @@ function run(job: RunJob): void {
   }
   const steps =
     job.kind === 'predict'
-      ? predictionSteps(job.text, job.file, host)
+      ? // The preview plots every layer's spectrum: keep the eigenvalue arrays (the CLI's --eigenvalues).
+        predictionSteps(job.text, job.file, host, undefined, { layerSpectra: true })
       : simulationSteps(job.text, job.file, host, {
           ...(job.repeats === undefined ? {} : { repeats: job.repeats }),
           testEvaluation: job.exactTest ? 'population' : 'samples',
