@@ -53,6 +53,10 @@ async function main() {
       // 'vscode' is provided by the extension host; the native huge-page addon is loaded by path
       // at run time (and absent from the VSIX: without it only speed changes).
       external: ['vscode'],
+      // jsonc-parser and vscode-json-languageservice ship UMD builds whose internal requires
+      // esbuild cannot follow ("Cannot find module './impl/format'" at run time); their ES module
+      // builds bundle cleanly.
+      mainFields: ['module', 'main'],
     });
     built.push(`dist/${name}.js`);
   }

@@ -189,3 +189,66 @@ describe('diagnostics across files and settings', () => {
     }
   });
 });
+
+describe('advice where time would be wasted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-advice-'));
+  const spec = (fields: Record<string, unknown>, widths = [100]): string =>
+    JSON.stringify(
+      {
+        kind: 'experiment',
+        input: { dimension: 50 },
+        teacher: { kind: 'linear', noise: 0.1 },
+        student: { layers: widths.map((width, i) => ({ id: `W${i + 1}`, width, activation: 'tanh' })) },
+        ridge: { lambda: [1e-6] },
+        samples: { n: [50, 100, 200] },
+        ...fields,
+      },
+      null,
+      2,
+    );
+  let server: TestServer;
+  before(async () => {
+    server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
+    await server.start();
+  });
+  after(() => server.stop());
+  const check = async (name: string, text: string) => {
+    const uri = fileUri(join(dir, `${name}.rainbow.json`));
+    server.open(uri, text);
+    const d = await server.diagnosticsOf(uri);
+    server.close(uri);
+    return d;
+  };
+
+  it('a tiny lambda alone at n = p: a warning on that lambda', async () => {
+    const text = spec({});
+    const d = await check('peak', text);
+    assert.equal(d.length, 1, JSON.stringify(d));
+    assert.equal(d[0]?.code, 'advice/interpolation-peak');
+    assert.equal(d[0]?.severity, 2);
+    assert.match(messageOf(d[0]!), /lambda = 0\.000001 is tiny at the interpolation peak: n = 100 is within 5% of p = 100/);
+    const line = text.split('\n').findIndex((l) => l.includes('0.000001'));
+    assert.equal(d[0]?.range.start.line, line);
+  });
+
+  it('no warning when a larger lambda or "optimal" is there to compare (double descent on purpose)', async () => {
+    assert.deepEqual(await check('compare', spec({ ridge: { lambda: [1e-6, 1] } })), []);
+    assert.deepEqual(await check('optimal', spec({ ridge: { lambda: 'optimal' } })), []);
+    assert.deepEqual(await check('far', spec({ samples: { n: [10, 400] } })), []);
+  });
+
+  it('a large prediction: a warning on the widest layer with the estimated time and memory', async () => {
+    const d = await check('large', spec({ ridge: { lambda: [1] } }, [10000, 10000]));
+    assert.equal(d.length, 1, JSON.stringify(d));
+    assert.equal(d[0]?.code, 'advice/large-cost');
+    assert.match(messageOf(d[0]!), /this prediction is large: about \d+(\.\d)? (min|h) and \d+(\.\d)? GiB of memory/);
+  });
+
+  it('an expensive simulate section: information on its key', async () => {
+    const d = await check('simulate', spec({ ridge: { lambda: [1] }, simulate: { n: [5000, 20000], repeats: 50, testSamples: 20000 } }, [2000]));
+    const s = d.find((x) => x.code === 'advice/simulation-cost');
+    assert.ok(s, JSON.stringify(d));
+    assert.equal(s.severity, 3);
+    assert.match(messageOf(s), /the "simulate" section will take about .* when run, \d+x the prediction/);
+  });
+});

@@ -13,6 +13,7 @@ import type { LoadResult, ProblemCode } from '../core';
 type Model = NonNullable<LoadResult['runs']>[number]['model'];
 
 export interface Advice {
+  severity: 'warning' | 'information';
   code: Extract<ProblemCode, `advice/${string}`>;
   message: string;
   file: string;
@@ -27,7 +28,7 @@ const SIMULATION_FLOPS_PER_SECOND = 1e10;
 const SLOW_SECONDS = 30;
 const LARGE_BYTES = 2 * 2 ** 30;
 /** Penalty per sample (sum convention) below which n = p is a sharp interpolation peak. */
-const TINY_PENALTY_PER_SAMPLE = 1e-3;
+const TINY_PENALTY_PER_SAMPLE = 1e-5;
 /** Relative distance of n to p counted as "at the peak". */
 const PEAK_WIDTH = 0.05;
 
@@ -93,13 +94,18 @@ export function adviseOn(loaded: LoadResult): Advice[] {
   const p = first.student[first.student.length - 1]?.width ?? 0;
 
   // The interpolation peak: with n close to p and almost no penalty the test error blows up and
-  // the curve there says little; users usually wanted a larger lambda or to skip those n.
+  // the curve there says little; users usually wanted a larger lambda or to skip those n. A spec
+  // that also has a larger lambda (or "optimal") shows the peak on purpose (double descent): no warning.
+  const tinyAt = (lambda: number, n: number): boolean => sumPenalty(lambda, first.convention, n, p) / n < TINY_PENALTY_PER_SAMPLE;
+  const peak = first.samples.filter((n) => Math.abs(n - p) <= PEAK_WIDTH * p);
+  const comparison = first.lambdas.some((lambda) => lambda === 'optimal' || peak.some((n) => !tinyAt(lambda, n)));
   first.lambdas.forEach((lambda, i) => {
-    if (lambda === 'optimal') return;
-    const nearPeak = first.samples.filter((n) => Math.abs(n - p) <= PEAK_WIDTH * p && sumPenalty(lambda, first.convention, n, p) / n < TINY_PENALTY_PER_SAMPLE);
+    if (lambda === 'optimal' || comparison) return;
+    const nearPeak = peak.filter((n) => tinyAt(lambda, n));
     if (nearPeak.length === 0) return;
     advice.push({
       code: 'advice/interpolation-peak',
+      severity: 'warning',
       message:
         `lambda = ${lambda} is tiny at the interpolation peak: ${nearPeak.length === 1 ? `n = ${nearPeak[0]} is` : `${nearPeak.length} sample sizes (n = ${nearPeak[0]}..${nearPeak[nearPeak.length - 1]}) are`} within ${PEAK_WIDTH * 100}% of p = ${p}, ` +
         'where the test error of an almost unregularised fit diverges; expect a spike there (use a larger lambda, or "optimal")',
@@ -113,6 +119,7 @@ export function adviseOn(loaded: LoadResult): Advice[] {
     const widest = [...first.student].sort((a, b) => b.width - a.width)[0];
     advice.push({
       code: 'advice/large-cost',
+      severity: 'warning',
       message:
         `this prediction is large: about ${describeSeconds(cost.seconds)} and ${describeBytes(cost.bytes)} of memory` +
         `${runs.length > 1 ? ` for ${runs.length} sweep values` : ''} (the layer recursion and eigenvalues grow as width^3)`,
@@ -122,11 +129,13 @@ export function adviseOn(loaded: LoadResult): Advice[] {
   }
 
   const simulation = runs.map((r) => simulationCost(r.model)).reduce<CostEstimate | undefined>((a, b) => (b ? { seconds: (a?.seconds ?? 0) + b.seconds, bytes: Math.max(a?.bytes ?? 0, b.bytes) } : a), undefined);
-  if (simulation && simulation.seconds > 10 && simulation.seconds > 20 * Math.max(cost.seconds, 0.05)) {
+  // The simulation runs only on request: information, for sections that take minutes.
+  if (simulation && simulation.seconds > SLOW_SECONDS && simulation.seconds > 20 * Math.max(cost.seconds, 0.05)) {
     advice.push({
       code: 'advice/simulation-cost',
+      severity: 'information',
       message:
-        `the "simulate" section costs about ${describeSeconds(simulation.seconds)} and ${describeBytes(simulation.bytes)}, ` +
+        `the "simulate" section will take about ${describeSeconds(simulation.seconds)} and ${describeBytes(simulation.bytes)} when run, ` +
         `${Math.round(simulation.seconds / Math.max(cost.seconds, 0.05))}x the prediction (fewer repeats, testSamples or large n make it cheaper)`,
       file: first.file,
       pointer: '/simulate',

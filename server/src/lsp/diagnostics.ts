@@ -33,7 +33,7 @@ function adviceProblems(loaded: LoadResult): Problem[] {
     const doc = loaded.documents.get(a.file);
     return {
       code: a.code,
-      severity: 'warning',
+      severity: a.severity,
       message: a.message,
       file: a.file,
       range: doc ? pointerRange(doc.text, a.pointer, a.key ?? false) : zeroRange(),

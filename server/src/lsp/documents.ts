@@ -7,7 +7,7 @@
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { OverlayDocument, Problem, SpecHost } from '../core';
+import { MAX_TEXT_FILE_BYTES, type OverlayDocument, type Problem, type SpecHost } from '../core';
 import type { RainbowSettings } from '../protocol';
 import { dedupe, toDiagnostic, validateSpec, type Validation } from './diagnostics';
 import { diskHost, editorHost, type FileAccess } from './overlay';
@@ -93,6 +93,16 @@ export class SpecDocuments {
   /** Unsaved text of every open document, by path: what the engine reads instead of the disk. */
   overlay(): Map<string, OverlayDocument> {
     return new Map([...this.states.values()].map((s) => [s.path, { text: s.doc.getText(), version: s.doc.version }]));
+  }
+
+  /** Text of a file for navigation: the open document, or the disk within the access policy. */
+  readText(path: string): string | undefined {
+    for (const s of this.states.values()) if (s.path === path) return s.doc.getText();
+    if (!this.fileAccess.trusted || (this.disk.mayRead && !this.disk.mayRead(path))) return undefined;
+    const info = this.disk.stat(path);
+    if (info.kind !== 'file' || info.size > Math.min(MAX_TEXT_FILE_BYTES, this.fileAccess.maxBytes)) return undefined;
+    const content = this.disk.readText(path, info.size);
+    return content?.ok ? content.text : undefined;
   }
 
   open(doc: TextDocument): void {

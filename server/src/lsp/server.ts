@@ -10,6 +10,7 @@ import {
   CodeActionKind,
   createConnection,
   CodeLensRefreshRequest,
+  CompletionItemKind,
   MessageType,
   ShowMessageNotification,
   WorkDoneProgress,
@@ -22,6 +23,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DEFAULT_SETTINGS,
@@ -34,6 +36,9 @@ import {
   type SimulateResult,
 } from '../protocol';
 import { codeLenses } from './codeLens';
+import { extraCompletions } from './completion';
+import { definition, documentLinks, references, type NavigationHost } from './navigation';
+import { quickFixes } from './quickFixes';
 import { isSpecUri, SpecDocuments, uriToPath } from './documents';
 import { computedHover, mergeHover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -126,6 +131,9 @@ export function startServer(options: ServerOptions = {}): Connection {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         completionProvider: { triggerCharacters: ['"', ':', '/', '.'], resolveProvider: false },
         hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentLinkProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         selectionRangeProvider: true,
@@ -185,7 +193,38 @@ export function startServer(options: ServerOptions = {}): Connection {
   connection.onCompletion(async (params) => {
     const doc = specDocument(params.textDocument.uri);
     if (!doc) return null;
-    return jsonService().doComplete(doc, params.position, jsonDocument(doc));
+    const offset = doc.offsetAt(params.position);
+    const extra = extraCompletions(doc, offset, { listFiles: trusted, path: documents.pathOf(doc.uri) });
+    // A layer-id or path value has nothing from the schema: ours alone.
+    if (extra.length > 0 && extra.every((i) => i.kind !== CompletionItemKind.Snippet)) return { isIncomplete: false, items: extra };
+    const list = await jsonService().doComplete(doc, params.position, jsonDocument(doc));
+    return { isIncomplete: list?.isIncomplete ?? false, items: [...(list?.items ?? []), ...extra] };
+  });
+  const navigationHost = (uri: string): NavigationHost => {
+    const path = documents.pathOf(uri);
+    return {
+      path,
+      uri,
+      resolve: (relative) => resolvePath(dirname(path), relative),
+      readText: (p) => documents.readText(p),
+      uriOf: (p) => documents.uriOf(p),
+    };
+  };
+  connection.onDefinition((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    return doc ? definition(doc.getText(), doc.offsetAt(params.position), navigationHost(doc.uri)) : null;
+  });
+  connection.onReferences((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    return doc ? references(doc.getText(), doc.offsetAt(params.position), params.context.includeDeclaration, navigationHost(doc.uri)) : null;
+  });
+  connection.onDocumentLinks((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    return doc ? documentLinks(doc.getText(), navigationHost(doc.uri)) : null;
+  });
+  connection.onCodeAction((params) => {
+    const doc = specDocument(params.textDocument.uri);
+    return doc ? quickFixes(doc, params.context.diagnostics) : null;
   });
   connection.onHover(async (params) => {
     const doc = specDocument(params.textDocument.uri);
