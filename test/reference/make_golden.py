@@ -182,10 +182,10 @@ def case_per_neuron_row_norms():
         input={"dimension": d},
         teacher={"kind": "linear", "weights": {"file": "beta.npy"}, "noise": 0.1},
         student={"layers": [
-            {"id": "T1", "width": k1, "activation": "tanh", "weights": {"file": "W1.npy"},
-             "linearization": "perNeuron"},
-            {"id": "R2", "width": k2, "activation": "relu", "weights": {"file": "W2.npy"},
-             "linearization": "perNeuron"}]},
+            {"id": "T1", "width": k1, "activation": "tanh",
+             "weights": {"file": "W1.npy", "linearization": "perNeuron"}},
+            {"id": "R2", "width": k2, "activation": "relu",
+             "weights": {"file": "W2.npy", "linearization": "perNeuron"}}]},
         ridge={"lambda": [0.01, 0.3]},
         samples={"n": [45, 90, 180]})
     return name, spec, arrays

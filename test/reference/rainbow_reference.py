@@ -200,7 +200,7 @@ class Layer:
         self.fan_in = fan_in
         self.activation = Activation(spec["activation"])
         self.base_dir = base_dir
-        lin = spec.get("linearization", "average")
+        lin = (spec.get("weights") or {}).get("linearization", "average")
         if lin not in ("average", "perNeuron"):
             raise SpecError("unknown linearization %r" % (lin,))
         self.per_neuron = lin == "perNeuron"

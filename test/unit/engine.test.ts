@@ -98,7 +98,7 @@ test('per-neuron linearisation equals the average one when every row has the sam
     for (let j = 0; j < 30; j++) w[i * 30 + j] = (w[i * 30 + j] as number) / Math.sqrt(norm);
   }
   const spec = (linearization: string) =>
-    experimentText({ student: { layers: [{ width: 40, activation: 'relu', linearization, weights: { file: 'w.npy' } }] } });
+    experimentText({ student: { layers: [{ width: 40, activation: 'relu', weights: { file: 'w.npy', linearization } }] } });
   const npy = encodeNpy([40, 30], w);
   const average = run({ '/spec.rainbow.json': spec('average'), '/w.npy': npy });
   const perNeuron = run({ '/spec.rainbow.json': spec('perNeuron'), '/w.npy': npy });

@@ -474,8 +474,8 @@ describe('valid specs', () => {
       .replace('{ "kind": "linear", "noise": 0.1 }',
         '{ "kind": "network", "network": "teacher.rainbow.json", "readout": { "file": "theta.npy" }, "noise": 0 }')
       .replace('{ "id": "W1", "width": 30, "activation": "tanh" }',
-        '{ "id": "W1", "width": 3, "activation": { "name": "relu", "gain": 2 }, "linearization": "perNeuron",' +
-        ' "weights": { "gaussian": { "rowCovariance": { "diagonal": { "file": "c.npy" } }, "scale": -1 } } },' +
+        '{ "id": "W1", "width": 3, "activation": { "name": "relu", "gain": 2 }, "moments": "exact",' +
+        ' "weights": { "gaussian": { "rowCovariance": { "diagonal": { "file": "c.npy" } }, "scale": -1 }, "linearization": "perNeuron" } },' +
         ' { "id": "W1b", "width": 3, "activation": "sign", "weights": { "gaussian": { "rowCovariance": { "gram": { "layer": "W1" } } } } },' +
         ' { "id": "W1c", "width": 3, "activation": "erf", "weights": { "gaussian": { "rowCovariance": { "spiked": { "strength": -1, "rank": 2 } } } } },' +
         ' { "id": "W1d", "width": 3, "activation": "gelu", "weights": { "sameAs": "W1c", "plus": [ { "layer": "W1" } ] } }')
@@ -484,7 +484,7 @@ describe('valid specs', () => {
       .replace('"lambda": [0.01, 1]', '"lambda": "optimal", "convention": "paper"')
       .replace('{ "n": [10, 100] }', '{ "from": 10, "to": 10, "points": 1 }')
       .replace('"kind": "experiment",',
-        '"kind": "experiment", "$schema": "../schemas/rainbow.schema.json", "title": "all forms", "seed": 9007199254740991,\n' +
+        '"kind": "experiment", "$schema": "../schemas/rainbow.schema.json", "title": "all forms", "seed": 9007199254740991, "moments": "linearized",\n' +
         '  "simulate": { "n": { "from": 5, "to": 50, "points": 3, "spacing": "linear" }, "repeats": 1, "testSamples": 1 },\n' +
         '  "sweep": { "parameter": "/student/layers/0/weights/gaussian/scale", "values": [0.5, 1] },'));
     assert.deepEqual(allProblems(spec).map(formatProblem), []);

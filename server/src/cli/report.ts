@@ -43,6 +43,8 @@ export function predictionTables(result: PredictionResult): string {
   out.push('');
   out.push(`target: E[y^2] = ${f(result.target.variance)}, label-noise variance = ${f(result.target.noiseVariance)}`);
   out.push('');
+  out.push(validityTables(result));
+  out.push('');
   const lambdaHeader = 'lambda';
   out.push(
     table(
@@ -103,6 +105,40 @@ export function simulationTables(result: SimulationResult): string {
       }),
     ),
   );
+  return out.join('\n');
+}
+
+/**
+ * The diagnostics of the theory's assumptions per layer (c = p Tr(H^2)/(Tr H)^2, the spread of the
+ * per-neuron variances, the non-linear share) and the warnings they call for, once per distinct text.
+ */
+function validityTables(result: PredictionResult): string {
+  const sweep = result.sweep;
+  const out: string[] = [];
+  const dims = [...new Set(result.validity.map((v) => f(v.inputEffectiveDimension)))];
+  const shares = result.validity.flatMap((v) => (v.linearTargetShare === undefined ? [] : [f(v.linearTargetShare)]));
+  out.push(
+    `validity: input effective dimension (Tr Omega0)^2/Tr(Omega0^2) = ${dims.join(', ')}` +
+      (shares.length > 0 ? `; share of E[y^2] explained linearly by the input = ${[...new Set(shares)].join(', ')}` : ''),
+  );
+  out.push('');
+  out.push(
+    table(
+      [...(sweep ? [sweepHeader(sweep.parameter)] : []), 'layer', 'moments', 'c = p Tr(H^2)/(Tr H)^2', 'variance spread', 'non-linear share'],
+      result.validity.flatMap((v) =>
+        v.layers.map((l) => [
+          ...(sweep ? [f(v.sweepValue)] : []),
+          (l.role === 'teacher' ? 'teacher ' : '') + l.id,
+          l.moments,
+          f(l.preactivationCorrelation),
+          f(l.varianceSpread),
+          f(l.nonlinearShare),
+        ]),
+      ),
+    ),
+  );
+  const messages = [...new Set(result.validity.flatMap((v) => v.warnings.map((w) => `${w.severity} [${w.code}] ${w.message}`)))];
+  if (messages.length > 0) out.push('', ...messages);
   return out.join('\n');
 }
 

@@ -28,7 +28,9 @@ export {
   type RiskInputsReport,
   type TargetReport,
   type TeacherLayerReport,
+  type ValidityRunReport,
 } from './prediction';
+export type { LayerValidity, ValidityCode, ValidityReport, ValidityWarning } from './model/validity';
 export { simulate, simulationSteps, type SimulationOutcome, type SimulationProgress, type SimulationResult } from './simulation/pipeline';
 export type { InputSampling, SimulationOptions, SimulationPoint, SimulationTimings } from './simulation/run';
 export type { SpectrumSummary } from './model/spectrum';

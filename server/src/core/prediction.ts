@@ -18,6 +18,7 @@ import { fixedPenalties, learningCurve, mergeCurves, optimalCurve, type CurvePoi
 import { loadExperiment, type LoadedExperiment } from './format/load';
 import type { SpecDocument } from './format/document';
 import { placeProblem } from './format/place';
+import { assessValidity, type ValidityReport } from './model/validity';
 
 const STAGE_MESSAGES: Record<Stage, string> = {
   load: 'reading the spec',
@@ -45,6 +46,8 @@ export interface LayerReport {
   /** Readable form for tables, e.g. "tanh(2h)". */
   activationLabel: string;
   linearization: 'average' | 'perNeuron';
+  /** 'exact': the feature covariance under Gaussian pre-activations (theory.md section 5b). */
+  moments: 'linearized' | 'exact';
   preactivationVariance: number;
   kappa0: number;
   kappa1: number;
@@ -107,7 +110,14 @@ export interface PredictionResult {
    * (theory.md section 3). For plots and live what-if; left out of the CLI's JSON unless asked.
    */
   riskInputs: RiskInputsReport[];
+  /**
+   * Per run (sweep value): the diagnostics of the theory's assumptions and the warnings they call
+   * for (model/validity.ts); the warnings are also in the outcome's problems, placed on the spec.
+   */
+  validity: ValidityRunReport[];
 }
+
+export type ValidityRunReport = ValidityReport & { sweepValue?: number };
 
 export interface RiskInputsReport {
   /** Eigenvalues omega_i of the last layer's feature covariance, ascending. */
@@ -174,6 +184,7 @@ export function* predictionSteps(
     target: { variance: NaN, noiseVariance: NaN },
     points: [],
     riskInputs: [],
+    validity: [],
   };
   if (loaded.sweep) result.sweep = loaded.sweep;
 
@@ -212,6 +223,7 @@ export function* predictionSteps(
           activation: (model.student[l] as LayerModel).activationSpec,
           activationLabel: lin.activation,
           linearization: lin.linearization,
+          moments: lin.moments,
           preactivationVariance: lin.preactivationVariance,
           kappa0: lin.kappa0,
           kappa1: lin.kappa1,
@@ -235,6 +247,21 @@ export function* predictionSteps(
         noiseVariance: risk.noiseVariance,
         ...tag,
       });
+
+      const validity = assessValidity({
+        model,
+        student: moments.student,
+        teacher: moments.teacher,
+        inputCovariance: moments.inputCovariance,
+        spectra: moments.student.map((_, l) => (l === last ? risk.omega : (spectra[l] as LayerSpectrum).values)),
+        linearTargetShare: moments.linearTargetShare,
+      });
+      result.validity.push({ ...validity, ...tag });
+      // With a sweep, one problem per place and code (the first run's wording), not one per value.
+      for (const w of validity.warnings) {
+        if (problems.some((p) => p.code === w.code && p.pointer === w.pointer && p.file === w.file)) continue;
+        problems.push(placeProblem(loaded.documents, { code: w.code, severity: w.severity, message: w.message, file: w.file, pointer: w.pointer }));
+      }
 
       for (const point of curve) result.points.push(pointReport(point, tag));
       const failed = curve.filter((p) => p.status !== 'ok');

@@ -15,8 +15,8 @@ import type { Experiment } from './types.generated';
 export function resolveExperiment(ctx: ResolveContext, doc: SpecDocument, value: Experiment): ExperimentModel | undefined {
   const d = value.input.dimension;
   const input = resolveInput(ctx, doc, value, d);
-  const student = resolveNetwork(ctx, doc, '/student', value.student, 'student', d);
-  const teacherLayers = value.teacher.kind === 'network' ? resolveNetwork(ctx, doc, '/teacher/network', value.teacher.network, 'teacher', d) : [];
+  const student = resolveNetwork(ctx, doc, '/student', value.student, 'student', d, value.moments);
+  const teacherLayers = value.teacher.kind === 'network' ? resolveNetwork(ctx, doc, '/teacher/network', value.teacher.network, 'teacher', d, value.moments) : [];
   if (student && teacherLayers) checkReferences(ctx, [...student, ...teacherLayers]);
   const p = student?.[student.length - 1]?.width ?? 0;
   const target = resolveTarget(ctx, doc, value, d, p, teacherLayers ?? [], input?.samples);

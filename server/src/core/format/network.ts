@@ -19,7 +19,16 @@ interface NetworkSite {
   layers: Layer[];
 }
 
-export function resolveNetwork(ctx: ResolveContext, doc: SpecDocument, pointer: string, value: NetworkOrPath, role: Role, fanIn: number): LayerModel[] | undefined {
+/** @param defaultMoments the experiment's "moments", for layers that do not set their own. */
+export function resolveNetwork(
+  ctx: ResolveContext,
+  doc: SpecDocument,
+  pointer: string,
+  value: NetworkOrPath,
+  role: Role,
+  fanIn: number,
+  defaultMoments: LayerModel['moments'] = 'linearized',
+): LayerModel[] | undefined {
   const site = networkSite(ctx, doc, pointer, value, role);
   if (!site) return undefined;
   const prefix = role === 'student' ? 'L' : 'T';
@@ -36,11 +45,16 @@ export function resolveNetwork(ctx: ResolveContext, doc: SpecDocument, pointer: 
       activation: typeof layer.activation === 'string' ? makeActivation(layer.activation) : makeActivation(layer.activation.name, layer.activation.gain ?? 1),
       activationSpec: layer.activation,
       weights: { base: { kind: 'gaussian', rowCovariance: { kind: 'identity' }, scale: 1 }, plus: [] },
-      linearization: layer.weights?.linearization ?? layer.linearization ?? 'average',
+      linearization: layer.weights?.linearization ?? 'average',
+      moments: layer.moments ?? defaultMoments,
       source: { file: site.doc.file, pointer: layerPointer },
     };
-    if (layer.weights?.linearization !== undefined && layer.linearization !== undefined) {
-      ctx.report(site.doc, `${layerPointer}/weights/linearization`, 'spec/linearization-twice', 'write "linearization" either on the layer or inside "weights", not both', 'key');
+    if (layer.linearization !== undefined) {
+      // One place only (docs/spec-format.md): the problem sits on the misplaced key, whose pointer
+      // is all an editor's quick fix needs to move it into "weights".
+      const into = layer.weights ? '"weights"' : '"weights" (for example "weights": { "gaussian": {}, "linearization": "' + layer.linearization + '" })';
+      const twice = layer.weights?.linearization !== undefined ? ', where it is already set' : '';
+      ctx.report(site.doc, `${layerPointer}/linearization`, 'spec/linearization-on-layer', `"linearization" belongs inside ${into}${twice}: move it there`, 'key');
     }
     const weights = layer.weights && resolveWeights(ctx, site.doc, `${layerPointer}/weights`, layer.weights, model);
     if (weights) model.weights = weights;

@@ -73,6 +73,10 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
             "nets/three-tanh.rainbow.json"
           ]
         },
+        "moments": {
+          "$ref": "#/$defs/moments",
+          "description": "Default for every layer (student and teacher) that does not set its own \"moments\": \"linearized\" (default) or \"exact\". See the layer's \"moments\"."
+        },
         "ridge": {
           "$ref": "#/$defs/ridge"
         },
@@ -208,8 +212,13 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
         "weights": {
           "$ref": "#/$defs/weights"
         },
+        "moments": {
+          "$ref": "#/$defs/moments"
+        },
         "linearization": {
-          "$ref": "#/$defs/linearization"
+          "$ref": "#/$defs/linearization",
+          "description": "Not here: write \"linearization\" inside \"weights\" (for example \"weights\": { \"gaussian\": {}, \"linearization\": \"perNeuron\" }). On the layer it is reported as a problem.",
+          "deprecated": true
         }
       },
       "required": [
@@ -311,13 +320,27 @@ export const rainbowSchema: { [key: string]: JsonValue } = {
     },
     "linearization": {
       "title": "Linearization",
-      "description": "How the layer is linearised (theory.md section 4): \"average\" (default) uses one set of Hermite coefficients computed at the mean pre-activation variance; \"perNeuron\" computes them for each neuron, useful for trained weights whose rows have different norms. May also be written inside \"weights\" (not in both places).",
+      "description": "How the layer is linearised (theory.md section 4), written inside \"weights\": \"average\" (default) uses one set of Hermite coefficients computed at the mean pre-activation variance; \"perNeuron\" computes them for each neuron, useful for trained weights whose rows have different norms. It also sets the mean the network subtracts from each neuron (kappa0 at the mean variance, or per neuron).",
       "type": "string",
       "enum": [
         "average",
         "perNeuron"
       ],
       "default": "average"
+    },
+    "moments": {
+      "title": "Moments",
+      "description": "How the layer's feature covariance is computed (theory.md section 5b). \"linearized\" (default): the Gaussian-equivalent linearisation kappa1^2 W Omega W^T + kappaStar^2 I, which keeps only the linear part of the correlations between neurons. \"exact\": every entry E[sigma(h_i) sigma(h_j)] under Gaussian pre-activations (closed forms for relu, erf, sign, sin and linear; otherwise the Hermite series to order 12), and the same for the cross moments with a teacher network. Exact for a layer whose inputs are Gaussian (the first layer on Gaussian inputs, or after linear layers only); deeper it remains an approximation, usually a better one. Costs O(p^2) per layer beyond the linearised recursion. Use it when a validity warning reports strongly correlated pre-activations.",
+      "type": "string",
+      "enum": [
+        "linearized",
+        "exact"
+      ],
+      "enumDescriptions": [
+        "Linearised covariance kappa1^2 W Omega W^T + kappaStar^2 I (the paper's Gaussian equivalent).",
+        "Exact covariance under Gaussian pre-activations (closed forms or the Hermite series)."
+      ],
+      "default": "linearized"
     },
     "weights": {
       "title": "Weights",

@@ -101,13 +101,17 @@ export type DiagonalEntries = number[];
  */
 export type WeightsPlus = WeightsPlusTerm[];
 /**
- * How the layer is linearised (theory.md section 4): "average" (default) uses one set of Hermite coefficients computed at the mean pre-activation variance; "perNeuron" computes them for each neuron, useful for trained weights whose rows have different norms. May also be written inside "weights" (not in both places).
+ * How the layer is linearised (theory.md section 4), written inside "weights": "average" (default) uses one set of Hermite coefficients computed at the mean pre-activation variance; "perNeuron" computes them for each neuron, useful for trained weights whose rows have different norms. It also sets the mean the network subtracts from each neuron (kappa0 at the mean variance, or per neuron).
  */
 export type Linearization = "average" | "perNeuron";
 /**
  * Orientation of the stored matrix: "outIn" (default, PyTorch nn.Linear.weight, shape width x fan-in) or "inOut" (Keras kernels used as x @ W, shape fan-in x width).
  */
 export type WeightsLayout = "outIn" | "inOut";
+/**
+ * How the layer's feature covariance is computed (theory.md section 5b). "linearized" (default): the Gaussian-equivalent linearisation kappa1^2 W Omega W^T + kappaStar^2 I, which keeps only the linear part of the correlations between neurons. "exact": every entry E[sigma(h_i) sigma(h_j)] under Gaussian pre-activations (closed forms for relu, erf, sign, sin and linear; otherwise the Hermite series to order 12), and the same for the cross moments with a teacher network. Exact for a layer whose inputs are Gaussian (the first layer on Gaussian inputs, or after linear layers only); deeper it remains an approximation, usually a better one. Costs O(p^2) per layer beyond the linearised recursion. Use it when a validity warning reports strongly correlated pre-activations.
+ */
+export type Moments = "linearized" | "exact";
 /**
  * The layers in order, from the input (layer 1 reads x) to the last layer, whose width is the number of features. 1 to 64 layers.
  *
@@ -158,6 +162,10 @@ export interface Experiment {
    * The student: a network whose hidden weights stay frozen; only the ridge readout on its last layer is learned. Either a network object ({ "layers": [...] }) or the relative path of a "kind": "network" file. The width of its last layer is the number of features p. Default layer ids are "L1", "L2", ...
    */
   student: NetworkOrPath;
+  /**
+   * Default for every layer (student and teacher) that does not set its own "moments": "linearized" (default) or "exact". See the layer's "moments".
+   */
+  moments?: Moments;
   ridge: Ridge;
   samples: Samples;
   simulate?: Simulation;
@@ -394,6 +402,11 @@ export interface Layer {
   width: number;
   activation: Activation;
   weights?: Weights;
+  moments?: Moments;
+  /**
+   * @deprecated
+   * Not here: write "linearization" inside "weights" (for example "weights": { "gaussian": {}, "linearization": "perNeuron" }). On the layer it is reported as a problem.
+   */
   linearization?: Linearization;
 }
 /**

@@ -52,7 +52,8 @@ export const branchValidators: { readonly [pointer: string]: ValidateFunction } 
 
 const schema0 = rainbowSchema;
 const schema1 = rainbowSchema.$defs.experiment;
-const schema70 = rainbowSchema.$defs.sweep;
+const schema50 = rainbowSchema.$defs.moments;
+const schema72 = rainbowSchema.$defs.sweep;
 const func0 = Object.prototype.hasOwnProperty;
 const schema2 = rainbowSchema.$defs.input;
 const schema3 = rainbowSchema.$defs.inputCovariance;
@@ -2318,7 +2319,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "width")) || (key0 === "activation")) || (key0 === "weights")) || (key0 === "linearization"))){
+if(!((((((key0 === "id") || (key0 === "width")) || (key0 === "activation")) || (key0 === "weights")) || (key0 === "moments")) || (key0 === "linearization"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -2411,10 +2412,10 @@ vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.error
 errors = vErrors.length;
 }
 }
-if(data.linearization !== undefined){
-let data4 = data.linearization;
+if(data.moments !== undefined){
+let data4 = data.moments;
 if(typeof data4 !== "string"){
-const err9 = {instancePath:instancePath+"/linearization",schemaPath:"#/$defs/linearization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data4};
+const err9 = {instancePath:instancePath+"/moments",schemaPath:"#/$defs/moments/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2423,8 +2424,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((data4 === "average") || (data4 === "perNeuron"))){
-const err10 = {instancePath:instancePath+"/linearization",schemaPath:"#/$defs/linearization/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data4};
+if(!((data4 === "linearized") || (data4 === "exact"))){
+const err10 = {instancePath:instancePath+"/moments",schemaPath:"#/$defs/moments/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2434,14 +2435,37 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+if(data.linearization !== undefined){
+let data5 = data.linearization;
+if(typeof data5 !== "string"){
+const err11 = {instancePath:instancePath+"/linearization",schemaPath:"#/$defs/linearization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+if(!((data5 === "average") || (data5 === "perNeuron"))){
+const err12 = {instancePath:instancePath+"/linearization",schemaPath:"#/$defs/linearization/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -2672,8 +2696,8 @@ return errors === 0;
 }
 validate17.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema51 = rainbowSchema.$defs.readout;
-const schema52 = rainbowSchema.$defs.randomReadout;
+const schema52 = rainbowSchema.$defs.readout;
+const schema53 = rainbowSchema.$defs.randomReadout;
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2690,7 +2714,7 @@ let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
 if("random" !== data){
-const err0 = {instancePath,schemaPath:"#/$defs/randomReadout/const",keyword:"const",params:{allowedValue: "random"},message:"must be equal to constant",schema:"random",parentSchema:schema52,data};
+const err0 = {instancePath,schemaPath:"#/$defs/randomReadout/const",keyword:"const",params:{allowedValue: "random"},message:"must be equal to constant",schema:"random",parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2722,7 +2746,7 @@ var props0 = true;
 }
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema51.oneOf,parentSchema:schema51,data};
+const err1 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema52.oneOf,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2858,7 +2882,7 @@ return errors === 0;
 }
 validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = rainbowSchema.$defs.studentTeacher;
+const schema55 = rainbowSchema.$defs.studentTeacher;
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2872,7 +2896,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema54.required,parentSchema:schema54,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2883,7 +2907,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "kind") || (key0 === "readout")) || (key0 === "noise"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2896,7 +2920,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if("student" !== data0){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "student"},message:"must be equal to constant",schema:"student",parentSchema:schema54.properties.kind,data:data0};
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "student"},message:"must be equal to constant",schema:"student",parentSchema:schema55.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2939,7 +2963,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2953,7 +2977,7 @@ return errors === 0;
 }
 validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema56 = rainbowSchema.$defs.dataTeacher;
+const schema57 = rainbowSchema.$defs.dataTeacher;
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2967,7 +2991,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema57.required,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2977,7 +3001,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.labels === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "labels"},message:"must have required property '"+"labels"+"'",schema:schema57.required,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2988,7 +3012,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "kind") || (key0 === "labels"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3001,7 +3025,7 @@ errors++;
 if(data.kind !== undefined){
 let data0 = data.kind;
 if("data" !== data0){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "data"},message:"must be equal to constant",schema:"data",parentSchema:schema56.properties.kind,data:data0};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "data"},message:"must be equal to constant",schema:"data",parentSchema:schema57.properties.kind,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3038,7 +3062,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3138,9 +3162,9 @@ return errors === 0;
 }
 validate12.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema58 = rainbowSchema.$defs.ridge;
-const schema60 = rainbowSchema.$defs.optimalLambda;
-const schema59 = rainbowSchema.$defs.lambdaList;
+const schema60 = rainbowSchema.$defs.ridge;
+const schema62 = rainbowSchema.$defs.optimalLambda;
+const schema61 = rainbowSchema.$defs.lambdaList;
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3154,7 +3178,7 @@ evaluated0.items = undefined;
 }
 if(Array.isArray(data)){
 if(data.length > 100){
-const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3164,7 +3188,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length < 1){
-const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3182,7 +3206,7 @@ let passing0 = null;
 const _errs3 = errors;
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 1000000000000 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000000},message:"must be <= 1000000000000",schema:1000000000000,parentSchema:schema59.items.oneOf[0],data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000000},message:"must be <= 1000000000000",schema:1000000000000,parentSchema:schema61.items.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3192,7 +3216,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0 <= 0 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema59.items.oneOf[0],data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema61.items.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3203,7 +3227,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.items.oneOf[0].type,parentSchema:schema59.items.oneOf[0],data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema61.items.oneOf[0].type,parentSchema:schema61.items.oneOf[0],data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3219,7 +3243,7 @@ passing0 = 0;
 }
 const _errs5 = errors;
 if("optimal" !== data0){
-const err5 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/optimalLambda/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema60,data:data0};
+const err5 = {instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/optimalLambda/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema62,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3240,7 +3264,7 @@ passing0 = 1;
 }
 }
 if(!valid2){
-const err6 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema59.items.oneOf,parentSchema:schema59.items,data:data0};
+const err6 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema61.items.oneOf,parentSchema:schema61.items,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3263,7 +3287,7 @@ vErrors = null;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.type,parentSchema:schema59,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3290,7 +3314,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.lambda === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lambda"},message:"must have required property '"+"lambda"+"'",schema:schema58.required,parentSchema:schema58,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lambda"},message:"must have required property '"+"lambda"+"'",schema:schema60.required,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3301,7 +3325,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "lambda") || (key0 === "convention"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3328,7 +3352,7 @@ passing0 = 0;
 }
 const _errs5 = errors;
 if("optimal" !== data0){
-const err2 = {instancePath:instancePath+"/lambda",schemaPath:"#/$defs/optimalLambda/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema60,data:data0};
+const err2 = {instancePath:instancePath+"/lambda",schemaPath:"#/$defs/optimalLambda/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema62,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3349,7 +3373,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err3 = {instancePath:instancePath+"/lambda",schemaPath:"#/properties/lambda/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema58.properties.lambda.oneOf,parentSchema:schema58.properties.lambda,data:data0};
+const err3 = {instancePath:instancePath+"/lambda",schemaPath:"#/properties/lambda/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema60.properties.lambda.oneOf,parentSchema:schema60.properties.lambda,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3373,7 +3397,7 @@ vErrors = null;
 if(data.convention !== undefined){
 let data1 = data.convention;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/convention",schemaPath:"#/properties/convention/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.convention.type,parentSchema:schema58.properties.convention,data:data1};
+const err4 = {instancePath:instancePath+"/convention",schemaPath:"#/properties/convention/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.convention.type,parentSchema:schema60.properties.convention,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3383,7 +3407,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!(((data1 === "sum") || (data1 === "mean")) || (data1 === "paper"))){
-const err5 = {instancePath:instancePath+"/convention",schemaPath:"#/properties/convention/enum",keyword:"enum",params:{allowedValues: schema58.properties.convention.enum},message:"must be equal to one of the allowed values",schema:schema58.properties.convention.enum,parentSchema:schema58.properties.convention,data:data1};
+const err5 = {instancePath:instancePath+"/convention",schemaPath:"#/properties/convention/enum",keyword:"enum",params:{allowedValues: schema60.properties.convention.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.convention.enum,parentSchema:schema60.properties.convention,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3395,7 +3419,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3409,10 +3433,10 @@ return errors === 0;
 }
 validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema62 = rainbowSchema.$defs.samples;
-const schema63 = rainbowSchema.$defs.sampleList;
-const schema64 = rainbowSchema.$defs.sampleRange;
-const schema65 = rainbowSchema.$defs.spacing;
+const schema64 = rainbowSchema.$defs.samples;
+const schema65 = rainbowSchema.$defs.sampleList;
+const schema66 = rainbowSchema.$defs.sampleRange;
+const schema67 = rainbowSchema.$defs.spacing;
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3426,7 +3450,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.from === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3436,7 +3460,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.to === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3446,7 +3470,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.points === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3457,7 +3481,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "from") || (key0 === "to")) || (key0 === "points")) || (key0 === "spacing"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3470,7 +3494,7 @@ errors++;
 if(data.from !== undefined){
 let data0 = data.from;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err4 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.from.type,parentSchema:schema64.properties.from,data:data0};
+const err4 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.properties.from.type,parentSchema:schema66.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3481,7 +3505,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 1000000000 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema64.properties.from,data:data0};
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema66.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3491,7 +3515,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.properties.from,data:data0};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3505,7 +3529,7 @@ errors++;
 if(data.to !== undefined){
 let data1 = data.to;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.to.type,parentSchema:schema64.properties.to,data:data1};
+const err7 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.properties.to.type,parentSchema:schema66.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3516,7 +3540,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 1000000000 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema64.properties.to,data:data1};
+const err8 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema66.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3526,7 +3550,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err9 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.properties.to,data:data1};
+const err9 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3540,7 +3564,7 @@ errors++;
 if(data.points !== undefined){
 let data2 = data.points;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err10 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.points.type,parentSchema:schema64.properties.points,data:data2};
+const err10 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.properties.points.type,parentSchema:schema66.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3551,7 +3575,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 10000 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema64.properties.points,data:data2};
+const err11 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema66.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3561,7 +3585,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.properties.points,data:data2};
+const err12 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3575,7 +3599,7 @@ errors++;
 if(data.spacing !== undefined){
 let data3 = data.spacing;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data3};
+const err13 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3585,7 +3609,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((data3 === "log") || (data3 === "linear"))){
-const err14 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values",schema:schema65.enum,parentSchema:schema65,data:data3};
+const err14 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3597,7 +3621,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3628,7 +3652,7 @@ let passing0 = null;
 const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.n === undefined){
-const err0 = {instancePath,schemaPath:"#/$defs/sampleList/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/$defs/sampleList/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3639,7 +3663,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "n")){
-const err1 = {instancePath,schemaPath:"#/$defs/sampleList/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/$defs/sampleList/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3653,7 +3677,7 @@ if(data.n !== undefined){
 let data0 = data.n;
 if(Array.isArray(data0)){
 if(data0.length > 10000){
-const err2 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema63.properties.n,data:data0};
+const err2 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3663,7 +3687,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema63.properties.n,data:data0};
+const err3 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3676,7 +3700,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.n.items.type,parentSchema:schema63.properties.n.items,data:data1};
+const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.n.items.type,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3687,7 +3711,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 1000000000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema63.properties.n.items,data:data1};
+const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3697,7 +3721,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63.properties.n.items,data:data1};
+const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/sampleList/properties/n/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3710,7 +3734,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.n.type,parentSchema:schema63.properties.n,data:data0};
+const err7 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/sampleList/properties/n/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.n.type,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3722,7 +3746,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/$defs/sampleList/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err8 = {instancePath,schemaPath:"#/$defs/sampleList/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3757,7 +3781,7 @@ props0 = true;
 }
 }
 if(!valid0){
-const err9 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema62.oneOf,parentSchema:schema62,data};
+const err9 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema64.oneOf,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3783,9 +3807,9 @@ return errors === 0;
 }
 validate72.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema66 = rainbowSchema.$defs.simulate;
-const schema67 = rainbowSchema.$defs.simulationList;
-const schema68 = rainbowSchema.$defs.simulationRange;
+const schema68 = rainbowSchema.$defs.simulate;
+const schema69 = rainbowSchema.$defs.simulationList;
+const schema70 = rainbowSchema.$defs.simulationRange;
 
 function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3799,7 +3823,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.from === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3809,7 +3833,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.to === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3819,7 +3843,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.points === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"},message:"must have required property '"+"points"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3830,7 +3854,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "from") || (key0 === "to")) || (key0 === "points")) || (key0 === "spacing"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3843,7 +3867,7 @@ errors++;
 if(data.from !== undefined){
 let data0 = data.from;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err4 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.from.type,parentSchema:schema68.properties.from,data:data0};
+const err4 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema70.properties.from.type,parentSchema:schema70.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3854,7 +3878,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 100000 || isNaN(data0)){
-const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema68.properties.from,data:data0};
+const err5 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema70.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3864,7 +3888,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.from,data:data0};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema70.properties.from,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3878,7 +3902,7 @@ errors++;
 if(data.to !== undefined){
 let data1 = data.to;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.to.type,parentSchema:schema68.properties.to,data:data1};
+const err7 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema70.properties.to.type,parentSchema:schema70.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3889,7 +3913,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 100000 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema68.properties.to,data:data1};
+const err8 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema70.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3899,7 +3923,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err9 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.to,data:data1};
+const err9 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema70.properties.to,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3913,7 +3937,7 @@ errors++;
 if(data.points !== undefined){
 let data2 = data.points;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err10 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.points.type,parentSchema:schema68.properties.points,data:data2};
+const err10 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema70.properties.points.type,parentSchema:schema70.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3924,7 +3948,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 1000 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema68.properties.points,data:data2};
+const err11 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema70.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3934,7 +3958,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.points,data:data2};
+const err12 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema70.properties.points,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3948,7 +3972,7 @@ errors++;
 if(data.spacing !== undefined){
 let data3 = data.spacing;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.type,parentSchema:schema65,data:data3};
+const err13 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.type,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3958,7 +3982,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((data3 === "log") || (data3 === "linear"))){
-const err14 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values",schema:schema65.enum,parentSchema:schema65,data:data3};
+const err14 = {instancePath:instancePath+"/spacing",schemaPath:"#/$defs/spacing/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3970,7 +3994,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3997,7 +4021,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.n === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema66.required,parentSchema:schema66,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4008,7 +4032,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "n") || (key0 === "repeats")) || (key0 === "testSamples"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4026,7 +4050,7 @@ let passing0 = null;
 const _errs4 = errors;
 if(Array.isArray(data0)){
 if(data0.length > 1000){
-const err2 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema67,data:data0};
+const err2 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4036,7 +4060,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67,data:data0};
+const err3 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4049,7 +4073,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema67.items.type,parentSchema:schema67.items,data:data1};
+const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.items.type,parentSchema:schema69.items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4060,7 +4084,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 100000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema67.items,data:data1};
+const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema69.items,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4070,7 +4094,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema67.items,data:data1};
+const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/$defs/simulationList/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.items,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4083,7 +4107,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.type,parentSchema:schema67,data:data0};
+const err7 = {instancePath:instancePath+"/n",schemaPath:"#/$defs/simulationList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4114,7 +4138,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err8 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema66.properties.n.oneOf,parentSchema:schema66.properties.n,data:data0};
+const err8 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema68.properties.n.oneOf,parentSchema:schema68.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4138,7 +4162,7 @@ vErrors = null;
 if(data.repeats !== undefined){
 let data2 = data.repeats;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err9 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.properties.repeats.type,parentSchema:schema66.properties.repeats,data:data2};
+const err9 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.repeats.type,parentSchema:schema68.properties.repeats,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4149,7 +4173,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 1000 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema66.properties.repeats,data:data2};
+const err10 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema68.properties.repeats,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4159,7 +4183,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data2 < 1 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.properties.repeats,data:data2};
+const err11 = {instancePath:instancePath+"/repeats",schemaPath:"#/properties/repeats/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.repeats,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4173,7 +4197,7 @@ errors++;
 if(data.testSamples !== undefined){
 let data3 = data.testSamples;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err12 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.properties.testSamples.type,parentSchema:schema66.properties.testSamples,data:data3};
+const err12 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.testSamples.type,parentSchema:schema68.properties.testSamples,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4184,7 +4208,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100000 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema66.properties.testSamples,data:data3};
+const err13 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema68.properties.testSamples,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4194,7 +4218,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.properties.testSamples,data:data3};
+const err14 = {instancePath:instancePath+"/testSamples",schemaPath:"#/properties/testSamples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.testSamples,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4207,7 +4231,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4410,6 +4434,29 @@ vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.error
 errors = vErrors.length;
 }
 }
+if(data.moments !== undefined){
+let data7 = data.moments;
+if(typeof data7 !== "string"){
+const err14 = {instancePath:instancePath+"/moments",schemaPath:"#/$defs/moments/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.type,parentSchema:schema50,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(!((data7 === "linearized") || (data7 === "exact"))){
+const err15 = {instancePath:instancePath+"/moments",schemaPath:"#/$defs/moments/enum",keyword:"enum",params:{allowedValues: schema50.enum},message:"must be equal to one of the allowed values",schema:schema50.enum,parentSchema:schema50,data:data7};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
 if(data.ridge !== undefined){
 if(!(validate68(data.ridge, {instancePath:instancePath+"/ridge",parentData:data,parentDataProperty:"ridge",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
@@ -4429,31 +4476,10 @@ errors = vErrors.length;
 }
 }
 if(data.sweep !== undefined){
-let data10 = data.sweep;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.parameter === undefined){
-const err14 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/required",keyword:"required",params:{missingProperty: "parameter"},message:"must have required property '"+"parameter"+"'",schema:schema70.required,parentSchema:schema70,data:data10};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data10.values === undefined){
-const err15 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema70.required,parentSchema:schema70,data:data10};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-for(const key1 in data10){
-if(!((key1 === "parameter") || (key1 === "values"))){
-const err16 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data:data10};
+let data11 = data.sweep;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.parameter === undefined){
+const err16 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/required",keyword:"required",params:{missingProperty: "parameter"},message:"must have required property '"+"parameter"+"'",schema:schema72.required,parentSchema:schema72,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4462,12 +4488,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data10.parameter !== undefined){
-let data11 = data10.parameter;
-if(typeof data11 === "string"){
-if(!pattern10.test(data11)){
-const err17 = {instancePath:instancePath+"/sweep/parameter",schemaPath:"#/$defs/sweep/properties/parameter/pattern",keyword:"pattern",params:{pattern: "^(/([^~/]|~[01])*)+$"},message:"must match pattern \""+"^(/([^~/]|~[01])*)+$"+"\"",schema:"^(/([^~/]|~[01])*)+$",parentSchema:schema70.properties.parameter,data:data11};
+if(data11.values === undefined){
+const err17 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema72.required,parentSchema:schema72,data:data11};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4476,9 +4498,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/sweep/parameter",schemaPath:"#/$defs/sweep/properties/parameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.parameter.type,parentSchema:schema70.properties.parameter,data:data11};
+for(const key1 in data11){
+if(!((key1 === "parameter") || (key1 === "values"))){
+const err18 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4488,11 +4510,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data10.values !== undefined){
-let data12 = data10.values;
-if(Array.isArray(data12)){
-if(data12.length > 100){
-const err19 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema70.properties.values,data:data12};
+if(data11.parameter !== undefined){
+let data12 = data11.parameter;
+if(typeof data12 === "string"){
+if(!pattern10.test(data12)){
+const err19 = {instancePath:instancePath+"/sweep/parameter",schemaPath:"#/$defs/sweep/properties/parameter/pattern",keyword:"pattern",params:{pattern: "^(/([^~/]|~[01])*)+$"},message:"must match pattern \""+"^(/([^~/]|~[01])*)+$"+"\"",schema:"^(/([^~/]|~[01])*)+$",parentSchema:schema72.properties.parameter,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4501,8 +4523,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data12.length < 1){
-const err20 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema70.properties.values,data:data12};
+}
+else {
+const err20 = {instancePath:instancePath+"/sweep/parameter",schemaPath:"#/$defs/sweep/properties/parameter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.parameter.type,parentSchema:schema72.properties.parameter,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4511,11 +4534,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-const len0 = data12.length;
-for(let i0=0; i0<len0; i0++){
-let data13 = data12[i0];
-if(!((typeof data13 == "number") && (isFinite(data13)))){
-const err21 = {instancePath:instancePath+"/sweep/values/" + i0,schemaPath:"#/$defs/sweep/properties/values/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema70.properties.values.items.type,parentSchema:schema70.properties.values.items,data:data13};
+}
+if(data11.values !== undefined){
+let data13 = data11.values;
+if(Array.isArray(data13)){
+if(data13.length > 100){
+const err21 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema72.properties.values,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4524,10 +4548,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.properties.values.type,parentSchema:schema70.properties.values,data:data12};
+if(data13.length < 1){
+const err22 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema72.properties.values,data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4536,10 +4558,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data:data10};
+const len0 = data13.length;
+for(let i0=0; i0<len0; i0++){
+let data14 = data13[i0];
+if(!((typeof data14 == "number") && (isFinite(data14)))){
+const err23 = {instancePath:instancePath+"/sweep/values/" + i0,schemaPath:"#/$defs/sweep/properties/values/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema72.properties.values.items.type,parentSchema:schema72.properties.values.items,data:data14};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4551,7 +4574,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema1.type,parentSchema:schema1,data};
+const err24 = {instancePath:instancePath+"/sweep/values",schemaPath:"#/$defs/sweep/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.values.type,parentSchema:schema72.properties.values,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4560,12 +4583,36 @@ vErrors.push(err24);
 }
 errors++;
 }
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/sweep",schemaPath:"#/$defs/sweep/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema1.type,parentSchema:schema1,data};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
 validate1.errors = vErrors;
 return errors === 0;
 }
 validate1.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema71 = rainbowSchema.$defs.networkFile;
+const schema73 = rainbowSchema.$defs.networkFile;
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4579,7 +4626,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4589,7 +4636,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.layers === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",schema:schema73.required,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4600,7 +4647,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "$schema") || (key0 === "kind")) || (key0 === "title")) || (key0 === "layers"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4613,7 +4660,7 @@ errors++;
 if(data.$schema !== undefined){
 let data0 = data.$schema;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.$schema.type,parentSchema:schema71.properties.$schema,data:data0};
+const err3 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.$schema.type,parentSchema:schema73.properties.$schema,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4626,7 +4673,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("network" !== data1){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "network"},message:"must be equal to constant",schema:"network",parentSchema:schema71.properties.kind,data:data1};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "network"},message:"must be equal to constant",schema:"network",parentSchema:schema73.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4640,7 +4687,7 @@ if(data.title !== undefined){
 let data2 = data.title;
 if(typeof data2 === "string"){
 if(func1(data2) > 200){
-const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema71.properties.title,data:data2};
+const err5 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema73.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4651,7 +4698,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.title.type,parentSchema:schema71.properties.title,data:data2};
+const err6 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.title.type,parentSchema:schema73.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4669,7 +4716,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4899,7 +4946,7 @@ validate86.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 
-const schema75 = rainbowSchema.$defs.lambdaList.items.oneOf[0];
+const schema77 = rainbowSchema.$defs.lambdaList.items.oneOf[0];
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4913,7 +4960,7 @@ evaluated0.items = undefined;
 }
 if((typeof data == "number") && (isFinite(data))){
 if(data > 1000000000000 || isNaN(data)){
-const err0 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000000},message:"must be <= 1000000000000",schema:1000000000000,parentSchema:schema75,data};
+const err0 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000000},message:"must be <= 1000000000000",schema:1000000000000,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4923,7 +4970,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data <= 0 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema75,data};
+const err1 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4934,7 +4981,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema75.type,parentSchema:schema75,data};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema77.type,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5002,7 +5049,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if("optimal" !== data){
-const err0 = {instancePath,schemaPath:"#/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema60,data};
+const err0 = {instancePath,schemaPath:"#/const",keyword:"const",params:{allowedValue: "optimal"},message:"must be equal to constant",schema:"optimal",parentSchema:schema62,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5091,7 +5138,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if("random" !== data){
-const err0 = {instancePath,schemaPath:"#/const",keyword:"const",params:{allowedValue: "random"},message:"must be equal to constant",schema:"random",parentSchema:schema52,data};
+const err0 = {instancePath,schemaPath:"#/const",keyword:"const",params:{allowedValue: "random"},message:"must be equal to constant",schema:"random",parentSchema:schema53,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5119,7 +5166,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.n === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'",schema:schema65.required,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5130,7 +5177,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "n")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5144,7 +5191,7 @@ if(data.n !== undefined){
 let data0 = data.n;
 if(Array.isArray(data0)){
 if(data0.length > 10000){
-const err2 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema63.properties.n,data:data0};
+const err2 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/maxItems",keyword:"maxItems",params:{limit: 10000},message:"must NOT have more than 10000 items",schema:10000,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5154,7 +5201,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema63.properties.n,data:data0};
+const err3 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5167,7 +5214,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.properties.n.items.type,parentSchema:schema63.properties.n.items,data:data1};
+const err4 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.n.items.type,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5178,7 +5225,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 1000000000 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema63.properties.n.items,data:data1};
+const err5 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000",schema:1000000000,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5188,7 +5235,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data1 < 1 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63.properties.n.items,data:data1};
+const err6 = {instancePath:instancePath+"/n/" + i0,schemaPath:"#/properties/n/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.n.items,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5201,7 +5248,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.n.type,parentSchema:schema63.properties.n,data:data0};
+const err7 = {instancePath:instancePath+"/n",schemaPath:"#/properties/n/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.n.type,parentSchema:schema65.properties.n,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5213,7 +5260,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5242,7 +5289,7 @@ evaluated0.items = undefined;
 }
 if(Array.isArray(data)){
 if(data.length > 1000){
-const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items",schema:1000,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5252,7 +5299,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.length < 1){
-const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5265,7 +5312,7 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema67.items.type,parentSchema:schema67.items,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema69.items.type,parentSchema:schema69.items,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5276,7 +5323,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 100000 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema67.items,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema69.items,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5286,7 +5333,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema67.items,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema69.items,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5299,7 +5346,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.type,parentSchema:schema67,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err5];
 }

@@ -477,3 +477,42 @@ function quadratureInner(
   }
   return sum;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hermite series (exact moments, theory.md section 5b)
+
+const seriesBuilder = new NormalRuleBuilder();
+
+/**
+ * b_k = E[sigma(gain sqrt(r) Z) He_k(Z)] for k = 0..order (probabilists' Hermite polynomials,
+ * He_{k+1} = z He_k - k He_{k-1}), on the same composite rule as the coefficients. b_0 = kappa0 and
+ * b_1 = sqrt(r) kappa1. Mehler's formula then gives the centred covariance of two jointly Gaussian
+ * pre-activations with correlation rho as sum_{k>=1} b_k(i) b_k(j) rho^k / k!.
+ */
+export function hermiteSeries(act: Activation, variance: number, order: number): Float64Array {
+  checkVariance(variance);
+  const b = new Float64Array(order + 1);
+  if (variance === 0) {
+    b[0] = act.apply(0);
+    return b;
+  }
+  const s = scaleOf(act, variance);
+  const rule = centredOscillatingRule(sharpnessOf(act.name, s), frequencyOf(act.name, s), seriesBuilder);
+  const sr = Math.sqrt(variance);
+  for (let i = 0; i < rule.length; i++) {
+    const z = rule.nodes[i] as number;
+    const f = (rule.weights[i] as number) * act.apply(sr * z);
+    let previous = 1;
+    let current = z;
+    b[0] += f;
+    if (order >= 1) b[1] += f * z;
+    for (let k = 1; k < order; k++) {
+      const next = z * current - k * previous;
+      previous = current;
+      current = next;
+      b[k + 1] += f * current;
+    }
+  }
+  if (ODD.has(act.name)) for (let k = 0; k <= order; k += 2) b[k] = 0;
+  return b;
+}

@@ -30,23 +30,25 @@ export function congruenceWithAny(w: Matrix, c: Covariance | LayerCovariance): M
   return c instanceof LayerCovariance ? c.congruence(w) : congruenceWith(w, c);
 }
 
-/** trace(W C W^T) without forming the k x k product. */
-export function traceOfCongruence(w: Matrix, c: Covariance | LayerCovariance): number {
-  if (c instanceof LayerCovariance) return c.traceOfCongruence(w);
-  const wc = timesCovariance(w, c);
-  let t = 0;
-  for (let i = 0; i < w.data.length; i++) t += (wc.data[i] as number) * (w.data[i] as number);
-  return t;
+/** diag(W C W^T) (each neuron's pre-activation variance) without forming the k x k product. */
+export function diagonalOfCongruence(w: Matrix, c: Covariance | LayerCovariance): Float64Array {
+  if (c instanceof LayerCovariance) return c.diagonalOfCongruence(w);
+  return rowDots(timesCovariance(w, c), w);
+}
+
+/** out_i = sum_j a_ij b_ij. */
+function rowDots(a: Matrix, b: Matrix): Float64Array {
+  const out = new Float64Array(a.rows);
+  for (let i = 0; i < a.rows; i++) {
+    let s = 0;
+    for (let j = i * a.cols, end = j + a.cols; j < end; j++) s += (a.data[j] as number) * (b.data[j] as number);
+    out[i] = s;
+  }
+  return out;
 }
 
 function asCovariance(c: Covariance | LayerCovariance): Covariance {
   return c instanceof LayerCovariance ? { kind: 'dense', matrix: c.matrix() } : c;
-}
-
-function frobenius2(m: Matrix): number {
-  let s = 0;
-  for (const x of m.data) s += x * x;
-  return s;
 }
 
 export interface LayerSpectrum {
@@ -113,9 +115,13 @@ export class LayerCovariance {
     return f ? factoredCongruence(w, f.root, f.a, f.b) : congruenceWith(w, { kind: 'dense', matrix: this.matrix() });
   }
 
-  traceOfCongruence(w: Matrix): number {
+  diagonalOfCongruence(w: Matrix): Float64Array {
     const f = this.unformed();
-    return f ? f.a * frobenius2(multiply(w, f.root)) + f.b * frobenius2(w) : traceOfCongruence(w, { kind: 'dense', matrix: this.matrix() });
+    if (!f) return diagonalOfCongruence(w, { kind: 'dense', matrix: this.matrix() });
+    const wv = multiply(w, f.root);
+    const fromRoot = rowDots(wv, wv);
+    const fromShift = rowDots(w, w);
+    return fromRoot.map((x, i) => f.a * x + f.b * (fromShift[i] as number));
   }
 
   /**

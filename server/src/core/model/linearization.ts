@@ -11,7 +11,8 @@
 import type { Matrix } from '../linalg/matrix';
 import { ProblemError } from '../problems';
 import { hermiteCoefficients, type HermiteCoefficients } from './gaussian';
-import { congruenceWithAny, LayerCovariance, traceOfCongruence } from './layerCovariance';
+import { exactCovarianceInPlace } from './exactMoments';
+import { congruenceWithAny, diagonalOfCongruence, LayerCovariance } from './layerCovariance';
 import type { Covariance, LayerModel } from './types';
 
 export interface LayerLinearization {
@@ -33,6 +34,21 @@ export interface LayerLinearization {
    * section 4). Simulations centre with these, not with an empirical mean.
    */
   centring: Float64Array;
+  /** Whether Omega_l is the exact covariance under Gaussian pre-activations (model/exactMoments.ts). */
+  moments: 'linearized' | 'exact';
+  /** What the validity diagnostics need about H = W Omega_{l-1} W^T (model/validity.ts). */
+  preactivation: PreactivationStatistics;
+}
+
+export interface PreactivationStatistics {
+  /** Tr H. */
+  trace: number;
+  /** Tr H^2 when H was formed; otherwise the validity diagnostics recover it from Omega_l's spectrum. */
+  traceOfSquare: number | undefined;
+  /** Smallest and largest per-neuron variance H_ii, and their coefficient of variation. */
+  minVariance: number;
+  maxVariance: number;
+  varianceSpread: number;
 }
 
 export interface LinearizedLayer {
@@ -64,10 +80,13 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
   const gain = new Float64Array(k);
   const variances = new Float64Array(k);
   const centring = new Float64Array(k);
+  const exact = layer.moments === 'exact';
 
-  if (layer.linearization === 'average') {
+  if (layer.linearization === 'average' && !exact) {
     const h = formOmega ? congruenceWithAny(w, previous) : undefined; // H = W Omega_{l-1} W^T
-    const r = (h ? traceOf(h) : traceOfCongruence(w, previous)) / k;
+    const diagonal = h ? diagonalOf(h) : diagonalOfCongruence(w, previous);
+    const stats = statistics(diagonal, h);
+    const r = stats.trace / k;
     const c = coefficientsOrProblem(layer, r);
     const a = c.kappa1 * c.kappa1;
     const factors = { w, inner: previous, a, b: c.kappaStar2 };
@@ -81,13 +100,16 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
     gain.fill(c.kappa1);
     variances.fill(r);
     centring.fill(c.kappa0);
-    return { omega, layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring }) };
+    return { omega, layer: report(layer, r, c.kappa0, c.kappa1, Math.sqrt(c.kappaStar2), { gain, variances, centring, preactivation: stats }) };
   }
 
   const h = congruenceWithAny(w, previous);
   const d = h.data;
-  const trace = traceOf(h);
+  const stats = statistics(diagonalOf(h), h);
   // Per-neuron: coefficients at each neuron's own variance (useful for trained rows of unequal norm).
+  // The exact moments use them too (kappa1_i is exactly E[sigma'(h_i)], Stein's lemma), but keep the
+  // centring of the layer's linearisation, so that "moments" changes the prediction, not the network.
+  const average = layer.linearization === 'average' ? coefficientsOrProblem(layer, stats.trace / k) : undefined;
   const variance = new Float64Array(k);
   let sumK0 = 0;
   let sumK1 = 0;
@@ -97,11 +119,19 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
     const c = coefficientsOrProblem(layer, r);
     gain[i] = c.kappa1;
     variances[i] = r;
-    centring[i] = c.kappa0;
+    centring[i] = average ? average.kappa0 : c.kappa0;
     variance[i] = c.centredSecondMoment;
     sumK0 += c.kappa0;
     sumK1 += c.kappa1;
     sumStar2 += c.kappaStar2;
+  }
+  const extra = { gain, variances, centring, preactivation: stats };
+  if (exact) {
+    exactCovarianceInPlace(h, { activation: layer.activation, variances, centring });
+    const lin = average
+      ? report(layer, stats.trace / k, average.kappa0, average.kappa1, Math.sqrt(average.kappaStar2), extra)
+      : report(layer, stats.trace / k, sumK0 / k, sumK1 / k, Math.sqrt(Math.max(0, sumStar2 / k)), extra);
+    return { omega: LayerCovariance.dense(h), layer: lin };
   }
   for (let i = 0; i < k; i++) {
     const gi = gain[i] as number;
@@ -111,8 +141,36 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
   }
   return {
     omega: LayerCovariance.dense(h),
-    layer: report(layer, trace / k, sumK0 / k, sumK1 / k, Math.sqrt(Math.max(0, sumStar2 / k)), { gain, variances, centring }),
+    layer: report(layer, stats.trace / k, sumK0 / k, sumK1 / k, Math.sqrt(Math.max(0, sumStar2 / k)), extra),
   };
+}
+
+/** Trace, Tr H^2 (when H is formed) and the spread of the per-neuron variances. */
+function statistics(diagonal: Float64Array, h: Matrix | undefined): PreactivationStatistics {
+  let trace = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of diagonal) {
+    trace += x;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  const mean = trace / diagonal.length;
+  let spread = 0;
+  for (const x of diagonal) spread += (x - mean) ** 2;
+  spread = mean > 0 ? Math.sqrt(spread / diagonal.length) / mean : 0;
+  let traceOfSquare: number | undefined;
+  if (h) {
+    traceOfSquare = 0;
+    for (const x of h.data) traceOfSquare += x * x;
+  }
+  return { trace, traceOfSquare, minVariance: min, maxVariance: max, varianceSpread: spread };
+}
+
+function diagonalOf(m: Matrix): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = m.data[i * m.cols + i] as number;
+  return out;
 }
 
 function report(
@@ -121,23 +179,18 @@ function report(
   kappa0: number,
   kappa1: number,
   kappaStar: number,
-  perNeuron: Pick<LayerLinearization, 'gain' | 'variances' | 'centring'>,
+  perNeuron: Pick<LayerLinearization, 'gain' | 'variances' | 'centring' | 'preactivation'>,
 ): LayerLinearization {
   return {
     id: layer.id,
     width: layer.width,
     activation: layer.activation.label,
     linearization: layer.linearization,
+    moments: layer.moments,
     preactivationVariance: r,
     kappa0,
     kappa1,
     kappaStar,
     ...perNeuron,
   };
-}
-
-function traceOf(m: Matrix): number {
-  let t = 0;
-  for (let i = 0; i < m.rows; i++) t += m.data[i * m.cols + i] as number;
-  return t;
 }

@@ -5,12 +5,14 @@
  */
 import type { Matrix } from '../linalg/matrix';
 import { matVec, multiply, multiplyTransposed, scaleColumns, scaleRows, transposeGram, transposeMatVec } from '../linalg/products';
+import { exactCrossMomentInPlace, type GaussianNeurons } from './exactMoments';
 import { centredCrossMoment } from './gaussian';
 import { covarianceTimesVector, crossCongruence, quadraticForm, timesCovariance, toDense } from './covariance';
 import { sharesRandomness } from './dependencies';
 import { LayerCovariance } from './layerCovariance';
 import { linearizeLayer, type LayerLinearization } from './linearization';
 import { teacherBeta, teacherReadout } from './readouts';
+import { linearShare } from './validity';
 import type { Covariance, ExperimentModel, LayerModel } from './types';
 import type { WeightTable } from './weights';
 
@@ -22,6 +24,10 @@ export interface FeatureMoments {
   psi: Float64Array;
   sigma2: number;
   noiseVariance: number;
+  /** Omega_0, as the recursion used it. */
+  inputCovariance: Covariance;
+  /** Data targets: share of E[y^2] explained by the best linear function of the input (model/validity.ts). */
+  linearTargetShare?: number;
 }
 
 export function inputCovariance(model: ExperimentModel): Covariance {
@@ -57,7 +63,7 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
       const beta = teacherBeta(model.seed, target.beta, model.dimension);
       const psi0 = covarianceTimesVector(omega0, beta);
       const psi = propagateVector(psi0, model.student, student, weights);
-      return { layerCovariances, student, teacher: [], psi, sigma2: quadraticForm(omega0, beta) + noiseVariance, noiseVariance };
+      return { layerCovariances, student, teacher: [], psi, sigma2: quadraticForm(omega0, beta) + noiseVariance, noiseVariance, inputCovariance: omega0 };
     }
     case 'data': {
       const x = model.inputSamples as Matrix;
@@ -67,7 +73,8 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
       for (let i = 0; i < y.length; i++) sigma2 += (y[i] as number) ** 2;
       sigma2 /= y.length;
       const psi = propagateVector(psi0, model.student, student, weights);
-      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance: 0 };
+      const linearTargetShare = linearShare(toDense(omega0), psi0, sigma2);
+      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance: 0, inputCovariance: omega0, linearTargetShare };
     }
     case 'student': {
       const p = omegaL.size;
@@ -75,7 +82,7 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
       const psi = omegaL.times(theta); // psi = Omega theta, sigma2 = theta^T Omega theta + s^2
       let sigma2 = noiseVariance;
       for (let i = 0; i < p; i++) sigma2 += (theta[i] as number) * (psi[i] as number);
-      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance };
+      return { layerCovariances, student, teacher: [], psi, sigma2, noiseVariance, inputCovariance: omega0 };
     }
     case 'network': {
       const cross = teacherNetworkMoments(model, target.layers, weights, omega0, student);
@@ -88,6 +95,7 @@ export function computeMoments(model: ExperimentModel, weights: WeightTable): Fe
         psi: matVec(cross.phi, theta),
         sigma2: quadraticForm(cross.psiCovariance, theta) + noiseVariance,
         noiseVariance,
+        inputCovariance: omega0,
       };
     }
   }
@@ -146,7 +154,14 @@ function teacherNetworkMoments(
       const tLin = teacher[l] as LayerLinearization;
       const ws = weightsOf(weights, s);
       const vt = weightsOf(weights, t);
-      const a = 'kind' in phi ? crossCongruence(ws, phi, vt) : multiplyTransposed(multiply(ws, phi), vt);
+      const a: Matrix = 'kind' in phi ? crossCongruence(ws, phi, vt) : multiplyTransposed(multiply(ws, phi), vt);
+      if (s.moments === 'exact' && t.moments === 'exact') {
+        // Every entry is the Gaussian cross moment itself; the correlated-layer identity term is
+        // part of it (theory.md section 5b).
+        exactCrossMomentInPlace(a, neuronsOf(s, sLin), neuronsOf(t, tLin));
+        phi = a;
+        continue;
+      }
       const next = scaleColumns(scaleRows(a, sLin.gain), tLin.gain);
       if (s.width === t.width && sharesRandomness(s, t, byId)) addCorrelatedIdentityTerm(next, a, s, t, sLin, tLin);
       phi = next;
@@ -160,6 +175,10 @@ function teacherNetworkMoments(
   }
   const phiMatrix = 'kind' in phi ? toDense(phi) : phi;
   return { phi: phiMatrix, psiCovariance: psiCov, teacher };
+}
+
+function neuronsOf(layer: LayerModel, lin: LayerLinearization): GaussianNeurons {
+  return { activation: layer.activation, variances: lin.variances, centring: lin.centring };
 }
 
 /**

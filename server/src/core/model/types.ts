@@ -50,6 +50,8 @@ export interface LayerModel {
   activationSpec: string | { name: string; gain?: number };
   weights: WeightsModel;
   linearization: 'average' | 'perNeuron';
+  /** 'exact': the feature covariance under Gaussian pre-activations instead of the linearisation (model/exactMoments.ts). */
+  moments: 'linearized' | 'exact';
   source: SourceRef;
 }
 
