@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: Rainbow Lab against the paper's NumPy pipeline on scenarios S1-S4 (see
- * README.md beside this file). Not a test: it measures and reports, it does not assert.
+ * README.md beside this file), and S5, the cost of exact moments (exactMoments.ts). Not a test: it
+ * measures and reports, it does not assert.
  *
- *   node out/test/bench/bench.js [--only S1,S3] [--repeats K] [--warm-runs W] [--no-numpy]
+ *   node out/test/bench/bench.js [--only S1,S3,S5] [--repeats K] [--warm-runs W] [--no-numpy]
  *   node out/test/bench/bench.js --ablation [--only S1,S3] [--repeats K]
  *
  * Writes the specs and `results.json` into `.bench/` at the repository root.
@@ -14,13 +15,14 @@ import { linalgBackend } from '../../server/src/core/linalg/backend';
 import { repoRoot } from '../support/paths';
 import { measureScenario, type Options, type ScenarioResult } from './measure';
 import { numpyAvailable } from './processes';
+import { exactMomentsTable, measureExactMoments } from './exactMoments';
 import { comparisonTable, notes, stageTable } from './report';
 import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type ScenarioName } from './scenarios';
 import { ABLATION_VARIANTS, ablationTable, measureAblation, type AblationResult } from './ablation';
 import { installHugePageAdvice } from '../../server/src/hugePages';
 import { startKernelThreads } from '../../server/src/kernelThreads';
 
-const USAGE = 'usage: bench [--only S1,S2,S3,S4] [--repeats K] [--warm-runs W] [--no-numpy] | bench --ablation [--only ...] [--repeats K]';
+const USAGE = 'usage: bench [--only S1,S2,S3,S4,S5] [--repeats K] [--warm-runs W] [--no-numpy] | bench --ablation [--only ...] [--repeats K]';
 
 interface Arguments {
   only: ScenarioName[];
@@ -29,10 +31,12 @@ interface Arguments {
   numpy: boolean;
   /** What each optional speed-up gains (ablation.ts) instead of the comparison with NumPy. */
   ablation: boolean;
+  /** S5: the cost of exact moments (exactMoments.ts). */
+  exactMoments: boolean;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { only: [...SCENARIO_NAMES], repeats: 0, warmRuns: 5, numpy: true, ablation: false };
+  const args: Arguments = { only: [...SCENARIO_NAMES], repeats: 0, warmRuns: 5, numpy: true, ablation: false, exactMoments: true };
   const count = (flag: string, value: string | undefined): number => {
     const k = Number(value);
     if (!Number.isInteger(k) || k < 1) throw new Error(`${flag} needs a positive integer`);
@@ -42,6 +46,8 @@ function parseArguments(argv: string[]): Arguments {
     const a = argv[i] as string;
     if (a === '--only') {
       const names = (argv[++i] ?? '').split(',').map((s) => s.trim().toUpperCase());
+      args.exactMoments = names.includes('S5');
+      names.splice(0, names.length, ...names.filter((n) => n !== 'S5'));
       const bad = names.find((n) => !(SCENARIO_NAMES as readonly string[]).includes(n));
       if (bad !== undefined) throw new Error(`unknown scenario "${bad}" (known: ${SCENARIO_NAMES.join(', ')})`);
       args.only = names as ScenarioName[];
@@ -86,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
     log(`${name}: ${scenario.description}`);
     results.push(measureScenario(scenario, options, log));
   }
+  // S5: what "moments": "exact" costs beside the linearisation (no NumPy counterpart).
+  const exactMoments = args.exactMoments ? measureExactMoments(folder, Math.max(3, args.repeats), log) : [];
   await threads.stop();
 
   const loadAfter = loadavg();
@@ -95,9 +103,12 @@ async function main(argv: string[]): Promise<number> {
     `\nRainbow Lab (${linalgBackend()} kernels, huge-page advice ${hugePages ? 'on' : 'off'}) vs the NumPy pipeline (${cpus().length} CPUs, Node ${process.version}; medians of ${args.repeats} run(s); ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after)\n\n`,
   );
-  out.write(`${comparisonTable(results)}\n\n`);
-  out.write(`${stageTable(results)}\n\n`);
+  if (results.length > 0) {
+    out.write(`${comparisonTable(results)}\n\n`);
+    out.write(`${stageTable(results)}\n\n`);
+  }
   for (const line of notes(results)) out.write(`${line}\n`);
+  if (exactMoments.length > 0) out.write(`\nS5, exact moments against the linearisation (in process, warm, medians):\n${exactMomentsTable(exactMoments)}\n`);
   out.write(
     `\nours (s): wall time of the rainbow process, start-up included. S1-S3 are one spec each: 200 n x ` +
       `[4 lambdas, "optimal"], so Rainbow Lab computes the optimal lambda at all 200 sizes; NumPy computes it ` +
@@ -109,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), node: process.version, linalgBackend: linalgBackend(), hugePages, fromSource, loadBefore, loadAfter },
     options: { ...args, sweepLambdas: SWEEP_LAMBDAS, simulationLambdas: SIMULATION_LAMBDAS, convention: 'mean' },
     scenarios: results,
+    exactMoments,
   };
   writeFileSync(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
   out.write(`results: ${resultsFile}\n`);

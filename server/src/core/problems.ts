@@ -71,7 +71,8 @@ export type ProblemCode =
   | 'spec/not-symmetric'
   | 'spec/spike-rank'
   | 'spec/data-without-samples'
-  | 'spec/linearization-twice'
+  /** "linearization" written on the layer: it belongs inside "weights" (the pointer is the misplaced key, for a quick fix). */
+  | 'spec/linearization-on-layer'
   | 'spec/sweep-parameter'
   | 'spec/sweep-value'
   | 'spec/duplicate-lambda'
@@ -83,6 +84,12 @@ export type ProblemCode =
   // The deterministic equivalent (prediction.ts).
   | 'risk/not-converged'
   | 'risk/non-finite'
+  // When to believe a prediction: warnings from the diagnostics of the theory's assumptions
+  // (model/validity.ts), calibrated by the simulation study in test/study/.
+  | 'validity/correlated-preactivations'
+  | 'validity/trained-weights-nonlinear-target'
+  | 'validity/file-weights-correlation'
+  | 'validity/unequal-preactivation-variances'
   // The Monte-Carlo check (simulation/).
   | 'simulation/no-plan'
   | 'simulation/too-large'

@@ -16,6 +16,7 @@
  */
 import type { Matrix } from '../linalg/matrix';
 import { choleskyFactor, choleskySolve } from '../linalg/cholesky';
+import type { ProblemCode } from '../problems';
 import type { LayerLinearization } from './linearization';
 import type { Covariance, ExperimentModel, LayerModel } from './types';
 
@@ -31,11 +32,7 @@ export const LINEAR_TARGET_SHARE = 0.9;
 /** Above this coefficient of variation of the per-neuron variances, the average linearisation is coarse. */
 export const VARIANCE_SPREAD_THRESHOLD = 0.5;
 
-export type ValidityCode =
-  | 'validity/correlated-preactivations'
-  | 'validity/trained-weights-nonlinear-target'
-  | 'validity/file-weights-correlation'
-  | 'validity/unequal-preactivation-variances';
+export type ValidityCode = Extract<ProblemCode, `validity/${string}`>;
 
 export interface LayerValidity {
   id: string;
@@ -203,8 +200,8 @@ export function validityWarnings(model: ExperimentModel, report: Omit<ValidityRe
         file: layer.source.file,
         pointer: layer.source.pointer,
         message:
-          `layer "${v.id}": its pre-activations are strongly correlated (c = p Tr(H^2)/(Tr H)^2 = ${c.toPrecision(3)}, ` +
-          `above ${CORRELATION_THRESHOLD}; about 1 + p/d_eff with input effective dimension ${dEff.toPrecision(3)}), ` +
+          `layer "${v.id}": its pre-activations are strongly correlated (c = p Tr(H^2)/(Tr H)^2 = ${c.toPrecision(3)}, above ${CORRELATION_THRESHOLD}` +
+          (layer.depth === 1 ? `; about 1 + p/d_eff with the input's effective dimension d_eff = ${dEff.toPrecision(3)}), ` : '), ') +
           (exactHelps
             ? `so the linearisation, which keeps only the linear part of the correlations between neurons, is inaccurate: in simulations such layers were off by 10 % to over 100 %${direction}. ` +
               `Set "moments": "exact" on this layer (exact when its inputs are Gaussian${v.gaussianPreactivations ? ', as here' : '; an approximation deeper'}), widen the input, or check with "simulate".`
