@@ -45,9 +45,7 @@ export interface PreactivationStatistics {
   trace: number;
   /** Tr H^2 when H was formed; otherwise the validity diagnostics recover it from Omega_l's spectrum. */
   traceOfSquare: number | undefined;
-  /** Smallest and largest per-neuron variance H_ii, and their coefficient of variation. */
-  minVariance: number;
-  maxVariance: number;
+  /** Coefficient of variation of the per-neuron variances H_ii. */
   varianceSpread: number;
 }
 
@@ -148,13 +146,7 @@ export function linearizeLayer(layer: LayerModel, w: Matrix, previous: Covarianc
 /** Trace, Tr H^2 (when H is formed) and the spread of the per-neuron variances. */
 function statistics(diagonal: Float64Array, h: Matrix | undefined): PreactivationStatistics {
   let trace = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const x of diagonal) {
-    trace += x;
-    min = Math.min(min, x);
-    max = Math.max(max, x);
-  }
+  for (const x of diagonal) trace += x;
   const mean = trace / diagonal.length;
   let spread = 0;
   for (const x of diagonal) spread += (x - mean) ** 2;
@@ -164,7 +156,7 @@ function statistics(diagonal: Float64Array, h: Matrix | undefined): Preactivatio
     traceOfSquare = 0;
     for (const x of h.data) traceOfSquare += x * x;
   }
-  return { trace, traceOfSquare, minVariance: min, maxVariance: max, varianceSpread: spread };
+  return { trace, traceOfSquare, varianceSpread: spread };
 }
 
 function diagonalOf(m: Matrix): Float64Array {
