@@ -1,9 +1,11 @@
 /**
  * `rainbow predict | simulate | validate | schema`: a thin adapter that reads files, runs the engine and
  * prints. Problems go to stderr as `file:line:column: severity [code] message`; exit codes:
- * 0 success, 1 problems in the spec or its results, 2 wrong usage.
+ * 0 success, 1 problems in the spec or its results, 2 wrong usage, 70 an internal error (a bug in
+ * Rainbow Lab: no input should reach it).
  */
-import { relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import {
   formatProblem,
   loadExperiment,
@@ -14,9 +16,8 @@ import {
   simulate,
   simulationJson,
   type Problem,
-  type Progress,
-  type SimulationProgress,
 } from './core';
+import { progressReporter } from './cli/progress';
 import { predictionTables, simulationTables } from './cli/report';
 import { installHugePageAdvice } from './hugePages';
 import { startKernelThreads, takeEarlyKernelThreads } from './kernelThreads';
@@ -35,6 +36,8 @@ const USAGE = `usage:
       check specs (syntax, schema, files, references) without computing
   rainbow schema
       print the JSON Schema of the .rainbow.json format
+  rainbow --version
+      print the version
   rainbow lsp --stdio
       the language server (diagnostics, completion, predictions on save) for any
       editor that speaks the Language Server Protocol (also --node-ipc, --socket=PORT)
@@ -89,6 +92,7 @@ function run(argv: string[], io: Io): number {
   switch (command) {
     case 'predict': {
       const bad = unknownFlag(['--json', '--eigenvalues']);
+      if (!bad && files.length > 1) return usage(io, `predict takes one spec file, got also ${files.slice(1).map((f) => JSON.stringify(f)).join(', ')}`);
       if (bad || files.length !== 1) return usage(io, bad ? `unknown option ${bad}` : 'predict takes one spec file');
       return predictCommand(files[0] as string, flags.has('--json'), flags.has('--eigenvalues'), io);
     }
@@ -103,14 +107,22 @@ function run(argv: string[], io: Io): number {
       return Math.max(...files.map((f) => validateCommand(f, io)));
     }
     case 'schema':
+      if (rest.length > 0) return usage(io, `schema takes no arguments, got ${JSON.stringify(rest[0])}`);
       io.out(JSON.stringify(rainbowSchema, null, 2));
       return 0;
-    case undefined:
+    case '--version':
+    case '-v':
+    case 'version':
+      if (rest.length > 0) return usage(io, `${command} takes no arguments, got ${JSON.stringify(rest[0])}`);
+      io.out(`rainbow ${version()}`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':
       io.out(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      return usage(io, 'a command is needed');
     default:
       return usage(io, `unknown command "${command}"`);
   }
@@ -126,6 +138,17 @@ function languageServer(args: string[], io: Io): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./lsp/server') as typeof import('./lsp/server')).startServer();
   return new Promise<number>(() => undefined);
+}
+
+/** The version in the package.json above this module (out/server/src or a bundle in dist/). */
+function version(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'rainbow-lab' && manifest.version) return manifest.version;
+  }
+  return 'unknown';
 }
 
 function usage(io: Io, why: string): number {
@@ -154,9 +177,12 @@ function predictCommand(file: string, json: boolean, eigenvalues: boolean, io: I
   const spec = readSpec(file, io);
   if (!spec) return 1;
   // The hidden layers' eigenvalue arrays are kept only for --eigenvalues (their summaries always).
-  const outcome = predict(spec.text, spec.path, nodeHost, undefined, { layerSpectra: eigenvalues });
+  const outcome = predict(spec.text, spec.path, nodeHost, progressReporter('predict', io, () => performance.now()), { layerSpectra: eigenvalues });
+  io.status?.('');
   printProblems(outcome.problems, io);
   const failed = outcome.problems.some((p) => p.severity === 'error');
+  // Tables of nothing are noise after an error: print only a result with points.
+  if (outcome.result && outcome.result.points.length === 0) return 1;
   if (outcome.result) io.out(json ? JSON.stringify(predictionJson(outcome.result, eigenvalues), null, 2) : predictionTables(outcome.result));
   else if (!failed) io.err(`${displayPath(spec.path)}: a network file has nothing to predict; run predict on an experiment that uses it`);
   return failed || !outcome.result ? 1 : 0;
@@ -194,8 +220,7 @@ function simulateArguments(args: string[]): SimulateArguments | string {
 function simulateCommand(args: SimulateArguments, io: Io): number {
   const spec = readSpec(args.file, io);
   if (!spec) return 1;
-  const status = io.status;
-  const onProgress = status && ((p: Progress | SimulationProgress): void => status('completed' in p ? `${p.message} (${p.completed}/${p.total})` : p.message));
+  const onProgress = progressReporter('simulate', io, () => performance.now());
   const outcome = simulate(
     spec.text,
     spec.path,

@@ -8,6 +8,7 @@
  * progress or stop. Results are plain data (numbers, strings, arrays), ready for JSON, the table
  * printer, the language server and the webview.
  */
+import { predictionCost, type CostEstimate } from './cost';
 import type { SpecHost } from './host';
 import type { LayerSpectrum } from './model/layerCovariance';
 import { analyse, type Analysis, type Stage } from './analysis';
@@ -36,6 +37,8 @@ export interface Progress {
   run: number;
   runs: number;
   message: string;
+  /** On the first event only, before any numerical work: the estimated time and memory of the whole run. */
+  estimate?: CostEstimate;
 }
 
 export interface LayerReport {
@@ -158,6 +161,11 @@ export interface PredictionOptions {
    * the result carries each layer's spectrum summary (min, mean, max) only.
    */
   layerSpectra?: boolean;
+  /**
+   * A caller's own work per run in estimated seconds (the simulation's repetitions), added to the
+   * first event's estimate so that one estimate covers the whole command.
+   */
+  extraSeconds?: (model: ExperimentModel) => number;
 }
 
 export function* predictionSteps(
@@ -187,10 +195,21 @@ export function* predictionSteps(
     validity: [],
   };
   if (loaded.sweep) result.sweep = loaded.sweep;
+  let estimate: CostEstimate | undefined = predictionCost(runs.map((r) => r.model));
+  const extraSeconds = options.extraSeconds;
+  if (extraSeconds) {
+    const extra = runs.map((r) => extraSeconds(r.model));
+    estimate.seconds += extra.reduce((a, b) => a + b, 0);
+    estimate.runs.forEach((stages, i) => (stages.simulation = extra[i]));
+  }
 
   for (let run = 0; run < runs.length; run++) {
     const { model, sweepValue } = runs[run] as LoadedExperiment;
-    const progress = (stage: Stage): Progress => ({ stage, run, runs: runs.length, message: STAGE_MESSAGES[stage] });
+    const progress = (stage: Stage): Progress => {
+      const event: Progress = { stage, run, runs: runs.length, message: STAGE_MESSAGES[stage], ...(estimate ? { estimate } : {}) };
+      estimate = undefined;
+      return event;
+    };
     try {
       const steps = analyse(model);
       let step = steps.next();

@@ -4,6 +4,7 @@
  * it yields after every stage of the prediction and after every (n, repetition) of the
  * simulation, so that a worker can report progress and cancel (by not resuming it).
  */
+import { simulationSeconds } from '../cost';
 import type { SpecHost } from '../host';
 import { predictionSteps, type AnalysedRun, type PredictionResult, type Progress } from '../prediction';
 import { ProblemError, type Problem } from '../problems';
@@ -38,7 +39,11 @@ export function* simulationSteps(
   options: SimulationOptions = {},
 ): Generator<Progress | SimulationProgress, SimulationOutcome> {
   const analysed: AnalysedRun[] = [];
-  const prediction = yield* predictionSteps(text, file, host, (a) => analysed.push(a));
+  const evaluation = options.testEvaluation ?? 'samples';
+  const prediction = yield* predictionSteps(text, file, host, (a) => analysed.push(a), {
+    // A simulation refused for its size adds nothing to the estimate: it will not run.
+    extraSeconds: (model) => (simulationSizeProblem(model, options) ? 0 : simulationSeconds(model, options.repeats ?? model.simulate?.repeats ?? 0, evaluation)),
+  });
   const problems = [...prediction.problems];
   if (!prediction.result) return { problems };
   const result: SimulationResult = { ...prediction.result, simulation: [] };

@@ -17,6 +17,7 @@
  *  - repetitions are independent: mean and standard deviation over them per (n, lambda).
  */
 import type { Analysis } from '../analysis';
+import { formatSeconds, simulationSeconds } from '../cost';
 import type { Matrix } from '../linalg/matrix';
 import { zeros } from '../linalg/matrix';
 import { gram, multiply, transposeGram, transposeMatVec } from '../linalg/products';
@@ -33,6 +34,8 @@ import { labelModel } from './teacher';
 
 /** Default bound on the numbers a simulation holds at once: 2.5e8 doubles = 2 GB. */
 export const MAX_SIMULATION_DOUBLES = 2.5e8;
+/** Default bound on a simulation's estimated time (core/cost.ts): one hour. */
+export const MAX_SIMULATION_SECONDS = 3600;
 
 export interface SimulationOptions {
   /** Overrides the spec's `simulate.repeats`. */
@@ -45,6 +48,8 @@ export interface SimulationOptions {
   testEvaluation?: 'samples' | 'population';
   /** Bound on the numbers held at once (default MAX_SIMULATION_DOUBLES). */
   maxDoubles?: number;
+  /** Bound on the estimated seconds of one run's simulation (default MAX_SIMULATION_SECONDS). */
+  maxSeconds?: number;
   /**
    * Data specs: 'with-replacement' (default) draws training and test rows i.i.d. from the rows,
    * that is from the empirical distribution whose moments the prediction uses (theory.md
@@ -129,13 +134,27 @@ export function simulationFootprint(model: ExperimentModel, testEvaluation: 'sam
   return { doubles, n: nMax };
 }
 
-/** The sizes' problem message, or undefined when the simulation fits in `limit` numbers. */
+/**
+ * The sizes' problem message, or undefined when the simulation fits in `maxDoubles` numbers and
+ * its estimated time (core/cost.ts) in `maxSeconds`.
+ */
 export function simulationSizeProblem(model: ExperimentModel, options: SimulationOptions): string | undefined {
   const limit = options.maxDoubles ?? MAX_SIMULATION_DOUBLES;
   const plan = model.simulate;
   if (!plan) return undefined;
-  const { doubles, n } = simulationFootprint(model, options.testEvaluation ?? 'samples');
-  if (doubles <= limit) return undefined;
+  const evaluation = options.testEvaluation ?? 'samples';
+  const { doubles, n } = simulationFootprint(model, evaluation);
+  if (doubles <= limit) {
+    const repeats = options.repeats ?? plan.repeats;
+    const seconds = simulationSeconds(model, repeats, evaluation);
+    const maxSeconds = options.maxSeconds ?? MAX_SIMULATION_SECONDS;
+    if (seconds <= maxSeconds) return undefined;
+    return (
+      `simulating ${plan.n.length} sample sizes up to n = ${n} with ${repeats} repetitions would take ${formatSeconds(seconds)} ` +
+      `(estimated on a 2-core machine), above the limit of ${formatSeconds(maxSeconds).replace('about ', '')}: ` +
+      'lower the repetitions, the number of sample sizes or the largest n'
+    );
+  }
   const p = model.student[model.student.length - 1]?.width ?? 0;
   const gb = (x: number): string => `${((x * 8) / 1e9).toPrecision(2)} GB`;
   return (
