@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -86,6 +86,40 @@ test('usage errors exit with code 2 and say why', () => {
   const missing = rainbow('predict', 'no/such.rainbow.json');
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no\/such\.rainbow\.json:1:1: error \[file\/missing\] cannot read the spec: it does not exist/);
+});
+
+test('usage text goes to stderr when the command is missing or wrong; extra arguments are refused', () => {
+  const none = rainbow();
+  assert.equal(none.code, 2);
+  assert.equal(none.stdout, '');
+  assert.match(none.stderr, /a command is needed\nusage:/);
+  const help = rainbow('--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage:/);
+  for (const args of [['schema', 'extra'], ['--version', 'extra'], ['predict', 'examples/random-features.rainbow.json', 'examples/deep-tanh.rainbow.json']]) {
+    const r = rainbow(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+    assert.match(r.stderr, /takes (no arguments|one spec file), got/, args.join(' '));
+  }
+});
+
+test('--version prints the package version', () => {
+  const r = rainbow('--version');
+  assert.equal(r.code, 0);
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(r.stdout, `rainbow ${manifest.version}\n`);
+});
+
+test('terminal escape sequences in the title are printed escaped in the tables, as in problems', () => {
+  const file = tempSpec(JSON.stringify({
+    kind: 'experiment', title: 'evil \u001b[2J\u001b]0;owned\u0007 title', input: { dimension: 10 }, teacher: { kind: 'linear', noise: 0.1 },
+    student: { layers: [{ width: 12, activation: 'tanh' }] }, ridge: { lambda: [0.1] }, samples: { n: [10] },
+  }));
+  const r = rainbow('predict', file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+  assert.ok(r.stdout.startsWith('evil \\u001b[2J\\u001b]0;owned\\u0007 title: p = 12 features'), r.stdout.slice(0, 80));
 });
 
 test('schema prints the JSON Schema', () => {

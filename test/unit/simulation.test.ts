@@ -532,7 +532,7 @@ describe('rainbow simulate (CLI)', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /n\s+lambda\s+test error\s+generalisation/, 'the prediction tables come first');
     assert.match(r.out, /Monte-Carlo simulation: 2 repetitions, Gaussian inputs, test error on 200 fresh samples per repetition/);
-    assert.match(r.out, /n\s+lambda\s+test \(theory\)\s+test \(simulated\)\s+z\s+train \(theory\)\s+train \(simulated\)/);
+    assert.match(r.out, /n\s+lambda\s+test \(theory\)\s+test \(simulated \+- s\.e\.\)\s+z\s+train \(theory\)\s+train \(simulated \+- s\.e\.\)/);
     assert.match(r.out, /\n60\s+2\s+\S+\s+\S+ \+- \S+\s+-?\d+\.\d\s/);
   });
 

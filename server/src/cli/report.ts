@@ -3,15 +3,15 @@
  * core's serializer, core/output.ts).
  */
 import type { PredictionResult, SimulationResult } from '../core';
-import { formatNumber as f, table } from './table';
+import { formatNumber as f, printable, table } from './table';
 
 export function predictionTables(result: PredictionResult): string {
   const sweep = result.sweep;
   const sweepColumn = sweep ? [sweepHeader(sweep.parameter)] : [];
   const sweepCell = (v: number | undefined): string[] => (sweep ? [f(v)] : []);
   const out: string[] = [];
-  out.push(`${result.title}: p = ${result.features} features, seed ${result.seed}, ridge convention "${result.convention}"`);
-  if (sweep) out.push(`sweep over ${sweep.parameter}: ${sweep.values.join(', ')}`);
+  out.push(`${printable(result.title)}: p = ${result.features} features, seed ${result.seed}, ridge convention "${result.convention}"`);
+  if (sweep) out.push(`sweep over ${printable(sweep.parameter)}: ${sweep.values.join(', ')}`);
   out.push('');
   out.push(
     table(
@@ -79,7 +79,7 @@ export function simulationTables(result: SimulationResult): string {
       : `test error on ${first.testSamples ?? 0} fresh samples per repetition`;
   const inputs =
     first.inputs === 'gaussian' ? 'Gaussian inputs' : first.inputs === 'rows-without-replacement' ? 'data rows drawn without replacement' : 'data rows drawn with replacement';
-  out.push(`Monte-Carlo simulation: ${first.repeats} repetitions, ${inputs}, ${evaluation}; mean +- standard error`);
+  out.push(`Monte-Carlo simulation: ${first.repeats} repetitions, ${inputs}, ${evaluation}; simulated: mean +- s.e. (standard error of the mean = standard deviation / sqrt(${first.repeats}); the JSON gives the standard deviation)`);
   out.push('');
   const se = (std: number | null, r: number): number | null => (std === null ? null : std / Math.sqrt(r));
   const withError = (mean: number | null, std: number | null, r: number): string => {
@@ -88,7 +88,7 @@ export function simulationTables(result: SimulationResult): string {
   };
   out.push(
     table(
-      [...(sweep ? [sweepHeader(sweep.parameter)] : []), 'n', 'lambda', 'test (theory)', 'test (simulated)', 'z', 'train (theory)', 'train (simulated)'],
+      [...(sweep ? [sweepHeader(sweep.parameter)] : []), 'n', 'lambda', 'test (theory)', 'test (simulated +- s.e.)', 'z', 'train (theory)', 'train (simulated +- s.e.)'],
       points.map((p) => {
         const e = se(p.testErrorStd, p.repeats);
         const z = p.testError !== null && p.predictedTestError !== null && e !== null && e > 0 ? (p.testError - p.predictedTestError) / e : null;

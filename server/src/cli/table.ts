@@ -8,7 +8,17 @@ export function formatNumber(v: number | null | undefined, digits = 6): string {
   return a >= 1e-3 && a < 1e6 ? Number(v.toPrecision(digits)).toString() : v.toExponential(digits - 1);
 }
 
-export function table(header: string[], rows: string[][]): string {
+/**
+ * Text from the spec made safe for a terminal: control characters (C0, DEL, C1, which include the
+ * escape that starts colour and cursor sequences) written as \u escapes, as the problems print them.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function table(header: string[], cellRows: string[][]): string {
+  const rows = cellRows.map((r) => r.map(printable));
+  header = header.map(printable);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
   const line = (cells: string[]): string =>
     cells

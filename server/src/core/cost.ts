@@ -8,17 +8,19 @@
  * with the WebAssembly kernels and one helper thread. Expect the right order of magnitude, not the second: a
  * loaded machine runs 1.5-3x slower, and a faster one faster. The coefficients came from timing
  * each stage of square and widening one-layer specs (d, p from 1000 to 5000), learning curves of
- * 10^6 points, and the `simulate` scenario of the benchmark.
+ * 10^6 points, and the `simulate` scenario of the benchmark, scaled to the machine unloaded
+ * (d = p = 5000: 38 s measured, 39 s estimated; d = p = 10000: 4 min 53 s and 3.2 GB measured,
+ * about 5 min and 3.3 GB estimated; d = 2000, p = 4000: 2.8 s measured, 3.1 s estimated).
  */
 import type { Stage } from './analysis';
 import type { ExperimentModel, LayerModel } from './model/types';
 
 /** Seconds per unit of work, measured (see the module comment). */
 const SECONDS = {
-  /** One multiply-add of a dense product (W Omega W^T, forward passes): 1.6e-10 s. */
-  product: 1.6e-10,
+  /** One multiply-add of a dense product (W Omega W^T, forward passes). */
+  product: 1.05e-10,
   /** One m^3 of a symmetric eigenproblem with projections (tridiagonalisation + QL). */
-  eigen: 3e-10,
+  eigen: 2e-10,
   /** One drawn weight (ziggurat normal, scaling). */
   draw: 2.5e-8,
   /** One eigenvalue in the risk formula at one (n, lambda) point (kappa solve and errors). */
@@ -27,9 +29,9 @@ const SECONDS = {
   optimal: 6e-7,
   /** One multiply-add of a Gram matrix or kernel (symmetric: half the products), or of the
    * widening shortcut's fan-in sized congruence. */
-  gram: 0.9e-10,
+  gram: 0.6e-10,
   /** One m^3 of a simulation's factorisation (eigendecomposition or Cholesky and solves). */
-  factorisation: 3e-10,
+  factorisation: 2e-10,
   /** Starting the process, loading the engine and the spec. */
   start: 0.3,
 };

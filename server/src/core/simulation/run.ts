@@ -151,7 +151,7 @@ export function simulationSizeProblem(model: ExperimentModel, options: Simulatio
     if (seconds <= maxSeconds) return undefined;
     return (
       `simulating ${plan.n.length} sample sizes up to n = ${n} with ${repeats} repetitions would take ${formatSeconds(seconds)} ` +
-      `(estimated on a 2-core machine), above the limit of ${formatSeconds(maxSeconds).replace('about ', '')}: ` +
+      `(estimated on a 2-core machine), above the limit of ${maxSeconds % 3600 === 0 ? `${maxSeconds / 3600} h` : `${Math.round(maxSeconds)} s`}: ` +
       'lower the repetitions, the number of sample sizes or the largest n'
     );
   }
