@@ -100,7 +100,8 @@ export type ProblemCode =
   | 'file/problems-inside'
   | 'advice/interpolation-peak'
   | 'advice/large-cost'
-  | 'advice/simulation-cost';
+  | 'advice/simulation-cost'
+  | 'internal/error';
 
 export interface Problem {
   /** Stable identifier, e.g. `schema/type`, `npy/shape`, `moments/not-psd`. */

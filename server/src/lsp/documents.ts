@@ -7,7 +7,7 @@
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { MAX_TEXT_FILE_BYTES, type OverlayDocument, type Problem, type SpecHost } from '../core';
+import { MAX_TEXT_FILE_BYTES, START_OF_FILE, type OverlayDocument, type Problem, type SpecHost } from '../core';
 import type { RainbowSettings } from '../protocol';
 import { dedupe, toDiagnostic, validateSpec, type Validation } from './diagnostics';
 import { diskHost, editorHost, type FileAccess } from './overlay';
@@ -182,7 +182,15 @@ export class SpecDocuments {
     const version = state.doc.version;
     const started = performance.now();
     const { host, requested } = editorHost(this.disk, this.overlay());
-    const validation = validateSpec(state.doc.getText(), state.path, host, requested, this.fileAccess);
+    let validation: Validation;
+    try {
+      validation = validateSpec(state.doc.getText(), state.path, host, requested, this.fileAccess);
+    } catch (error) {
+      // A bug in the engine, not a user mistake: said once, at the top of the file, and the server
+      // keeps serving (the next edit is validated afresh).
+      const message = `internal error while validating (please report it): ${(error as Error).message}`;
+      validation = { problems: [{ code: 'internal/error', severity: 'error', message, file: state.path, range: START_OF_FILE }], dependencies: new Set(requested), loaded: { problems: [], documents: new Map() } };
+    }
     const before = state.validated?.validation;
     state.validated = { version, validation, ms: performance.now() - started };
     const files = new Set<string>([state.path, ...validation.problems.map((p) => p.file)]);

@@ -47,6 +47,7 @@ import { Runner } from './runner';
 import { documentSymbols } from './symbols';
 import { jsonDocument, jsonService, forgetJsonDocument } from './jsonService';
 import { readSettings } from './settings';
+import { nestsDeeperThan } from './specTree';
 
 export interface ServerOptions {
   /** For tests: a connection over given streams instead of the command line's transport. */
@@ -184,11 +185,21 @@ export function startServer(options: ServerOptions = {}): Connection {
   textDocuments.onDidChangeContent((e) => isSpecUri(e.document.uri) && documents.change(e.document));
   textDocuments.onDidClose((e) => {
     forgetJsonDocument(e.document.uri);
+    depthChecked.delete(e.document.uri);
     predictions.forget(e.document.uri);
     documents.close(e.document.uri);
   });
 
-  const specDocument = (uri: string): TextDocument | undefined => (isSpecUri(uri) ? documents.get(uri) : undefined);
+  // Documents the editing features work on: ours, and not nested deeper than their parsers can
+  // recurse (the validator reports such a text; see specTree.ts).
+  const depthChecked = new Map<string, { version: number; tooDeep: boolean }>();
+  const specDocument = (uri: string): TextDocument | undefined => {
+    const doc = isSpecUri(uri) ? documents.get(uri) : undefined;
+    if (!doc) return undefined;
+    let checked = depthChecked.get(uri);
+    if (checked?.version !== doc.version) depthChecked.set(uri, (checked = { version: doc.version, tooDeep: nestsDeeperThan(doc.getText()) }));
+    return checked.tooDeep ? undefined : doc;
+  };
 
   connection.onCompletion(async (params) => {
     const doc = specDocument(params.textDocument.uri);

@@ -137,3 +137,27 @@ export function nodeAtPointer(outline: SpecOutline, pointer: string): Node | und
 export function keyNodeOf(node: Node): Node | undefined {
   return node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
 }
+
+/**
+ * Nesting beyond which the editing features (the JSON service, the outline) answer nothing: their
+ * parsers recurse per level. The format nests about a dozen levels and the validator refuses more
+ * than 64 (json/too-deep, shown as a diagnostic); this bound only keeps the stack safe.
+ */
+export const MAX_EDITING_NESTING = 256;
+
+/** Whether brackets (outside strings) nest deeper than `limit`; one pass, no allocation. */
+export function nestsDeeperThan(text: string, limit = MAX_EDITING_NESTING): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */ || c === 10 /* newline ends a broken string */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > limit) return true;
+    } else if ((c === 125 /* } */ || c === 93) /* ] */ && depth > 0) depth--;
+  }
+  return false;
+}
