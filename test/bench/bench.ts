@@ -21,8 +21,9 @@ import { SCENARIO_NAMES, SIMULATION_LAMBDAS, SWEEP_LAMBDAS, writeScenario, type 
 import { ABLATION_VARIANTS, ablationTable, measureAblation, type AblationResult } from './ablation';
 import { installHugePageAdvice } from '../../server/src/hugePages';
 import { startKernelThreads } from '../../server/src/kernelThreads';
+import { runLspBench } from './lsp.bench';
 
-const USAGE = 'usage: bench [--only S1,S2,S3,S4,S5] [--repeats K] [--warm-runs W] [--no-numpy] | bench --ablation [--only ...] [--repeats K]';
+const USAGE = 'usage: bench [--only S1,S2,S3,S4,S5] [--repeats K] [--warm-runs W] [--no-numpy] | bench --ablation [--only ...] [--repeats K] | bench lsp [--quick]';
 
 interface Arguments {
   only: ScenarioName[];
@@ -63,6 +64,8 @@ function parseArguments(argv: string[]): Arguments {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `npm run bench -- lsp`: the language server's latencies (lsp.bench.ts).
+  if (argv[0] === 'lsp') return runLspBench(argv.slice(1));
   let args: Arguments;
   try {
     args = parseArguments(argv);

@@ -113,10 +113,12 @@ export function startServer(options: ServerOptions = {}): Connection {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions> & { settings?: unknown };
+    const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions> & { settings?: unknown; rainbow?: unknown };
     // Other editors know nothing of workspace trust: absent means trusted, as for any tool they run.
     trusted = init.trusted !== false;
-    if (init.settings !== undefined) settings = readSettings(init.settings);
+    // Clients without workspace/configuration may pass the settings here (Helix sends its `config`).
+    const initial = init.settings ?? init.rainbow;
+    if (initial !== undefined) settings = readSettings(initial);
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
