@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { repoRoot } from '../support/paths';
 import { browserUnavailable } from './browser';
 import { startSession, type Session } from './session';
@@ -35,6 +36,53 @@ function position(text: string, needle: string, offset = 0): { line: number; col
 function cliTestErrors(file: string): number[] {
   const json = execFileSync(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'predict', file, '--json'], { encoding: 'utf8' });
   return (JSON.parse(json) as { points: Array<{ testError: number }> }).points.map((point) => point.testError);
+}
+
+/** The activation names the schema offers (the completion list must contain all of them). */
+function activationNames(): string[] {
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'rainbow.schema.json'), 'utf8')) as {
+    $defs: { activationName: { enum: string[] } };
+  };
+  return schema.$defs.activationName.enum;
+}
+
+/** The part of a canvas element this test reads (the test compiles without the DOM library). */
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+
+/** How much of a canvas is painted, and a fingerprint of its pixels (to see a redraw). */
+interface Painting {
+  painted: number;
+  fingerprint: number;
+}
+
+function painting(canvas: Locator): Promise<Painting> {
+  return canvas.evaluate((element) => {
+    const c = element as unknown as CanvasLike;
+    const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+    let painted = 0;
+    let fingerprint = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      if (pixels[i + 3] !== 0) painted += 1;
+      fingerprint = (Math.imul(fingerprint, 31) + pixels[i] + 7 * pixels[i + 1] + 13 * pixels[i + 2] + 17 * pixels[i + 3]) | 0;
+    }
+    return { painted, fingerprint };
+  });
+}
+
+/** Waits until `read` returns a value `accept` takes (a condition on the page, polled with a deadline). */
+async function until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = APPEAR_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (accept(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last seen: ${JSON.stringify(last)})`);
 }
 
 describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
@@ -93,5 +141,89 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     assert.doesNotMatch(await status.innerText(), /stale/);
     await bench.screenshot('prediction-in-code-lens-and-status');
     await bench.page.keyboard.press('Escape');
+  });
+
+  it('3. Open Preview to the Side draws spectra and learning curves, and a saved lambda redraws the curve', { timeout: STEP_MS }, async () => {
+    await bench.command('Rainbow Lab: Open Preview to the Side');
+    const view = bench.webview();
+    const learning = view.locator('canvas#chart-learningCurve');
+    const spectra = view.locator('canvas#chart-spectra');
+    await learning.waitFor({ timeout: APPEAR_MS });
+    await spectra.waitFor({ timeout: APPEAR_MS });
+    await until('painted charts', async () => [await painting(learning), await painting(spectra)], (p) => p.every((c) => c.painted > 1000));
+    // The legend's labels, as the data-table view lists them (chart.js draws the legend itself).
+    await view.locator('#opt-tables').check();
+    const headers = view.locator('.learningCurve, section.chart').locator('table.data th');
+    await until('legend labels of both penalties', () => headers.allInnerTexts(), (t) => t.includes('λ = 0.001') && t.includes('λ = 0.1'));
+    await bench.screenshot('preview-beside-the-editor');
+
+    const before = await painting(learning);
+    await bench.replaceTextAndSave(shipped.replace('"lambda": [0.001, 0.1]', '"lambda": [0.03, 0.1]'));
+    await until('the new penalty in the legend', () => headers.allInnerTexts(), (t) => t.includes('λ = 0.03') && !t.includes('λ = 0.001'));
+    await until('the learning curves redrawn', () => painting(learning), (p) => p.painted > 1000 && p.fingerprint !== before.fingerprint);
+    await bench.screenshot('preview-after-lambda-change');
+  });
+
+  it('4. completion offers the activation names, and a quick fix repairs a misspelt key', { timeout: STEP_MS }, async () => {
+    const emptyActivation = shipped.replace('"activation": "relu"', '"activation": ""');
+    await bench.replaceText(emptyActivation);
+    const at = position(emptyActivation, '"activation": ""', '"activation": "'.length);
+    await bench.goTo(at.line, at.column);
+    await bench.page.keyboard.press('Control+Space');
+    const suggestions = bench.page.locator('.editor-widget.suggest-widget .monaco-list-row');
+    const names = activationNames();
+    const offered = await until('the activation names in the completion list', () => suggestions.allInnerTexts(), (rows) =>
+      names.every((name) => rows.some((row) => row.includes(name))),
+    );
+    assert.ok(offered.length >= names.length);
+    await bench.screenshot('completion-of-activation-names');
+    await bench.page.keyboard.press('Escape');
+
+    const misspelt = shipped.replace('"width": 800', '"widht": 800');
+    await bench.replaceTextAndSave(misspelt);
+    const rows = await bench.openProblems();
+    await rows.filter({ hasText: 'unknown property "widht"' }).first().waitFor({ timeout: APPEAR_MS });
+    const key = position(misspelt, '"widht"', 2);
+    await bench.goTo(key.line, key.column);
+    await bench.page.keyboard.press('Control+.');
+    const fix = bench.page.locator('.action-widget .monaco-list-row', { hasText: /width/ }).first();
+    await fix.waitFor({ timeout: APPEAR_MS });
+    await bench.screenshot('quick-fix-for-misspelt-key');
+    await fix.click();
+    await bench.save();
+    await until('the repaired key on disk', async () => readFileSync(firstPath, 'utf8'), (text) => text === shipped);
+    await rows.filter({ hasText: 'widht' }).first().waitFor({ state: 'detached', timeout: APPEAR_MS });
+  });
+
+  it('5. Run Simulation draws simulation points over the curve', { timeout: STEP_MS }, async () => {
+    const learning = bench.webview().locator('canvas#chart-learningCurve');
+    const before = await painting(learning);
+    await bench.focusEditor();
+    await bench.command('Rainbow Lab: Run Simulation');
+    // The dots with their error bars (and their legend entries) add paint to the learning curves.
+    await until('simulation points drawn', () => painting(learning), (p) => p.painted > before.painted && p.fingerprint !== before.fingerprint, 3 * APPEAR_MS);
+    await bench.screenshot('simulation-points-over-the-curves');
+  });
+
+  it('6. an untrusted workspace shows validation but computes nothing', { timeout: STEP_MS }, async () => {
+    writeFileSync(join(session.untrustedFolder, FIRST), readFileSync(firstPath, 'utf8').replace('"activation": "relu"', '"activation": "rleu"'));
+    const untrusted = new Workbench(await (await session.newContext()).newPage(), session.screenshots);
+    await untrusted.open(session.url, session.untrustedFolder, false);
+    // The valid spec first: trusted, it would be predicted as soon as it opens.
+    await untrusted.openFile(SPEC);
+    const status = await untrusted.languageStatus();
+    await status.filter({ hasText: 'Rainbow: validation only' }).waitFor({ timeout: APPEAR_MS });
+    await untrusted.page.keyboard.press('Escape');
+    // The server handles documents in order: once the second spec's diagnostics are shown, the first
+    // one has been handled too, and it must have produced no prediction.
+    await untrusted.openFile(FIRST);
+    const rows = await untrusted.openProblems();
+    await rows.filter({ hasText: 'unknown activation "rleu"' }).first().waitFor({ timeout: APPEAR_MS });
+    await untrusted.screenshot('untrusted-validation-only');
+    await untrusted.openFile(SPEC);
+    assert.equal(await untrusted.codeLenses().filter({ hasText: /test error/ }).count(), 0);
+    assert.match(await (await untrusted.languageStatus()).innerText(), /validation only/);
+    assert.doesNotMatch(await untrusted.statusBar().innerText(), /test error/);
+    await untrusted.page.close();
   });
 });

@@ -73,7 +73,7 @@ export class Workbench {
 
   /** Puts the cursor at a 1-based line and column with Go to Line/Column (Ctrl+G). */
   async goTo(line: number, column: number): Promise<void> {
-    await this.editor().locator('.view-lines').click();
+    await this.focusEditor();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: APPEAR_MS });
@@ -87,10 +87,20 @@ export class Workbench {
    * brackets), and saves it with Ctrl+S.
    */
   async replaceTextAndSave(text: string): Promise<void> {
-    await this.editor().locator('.view-lines').click();
+    await this.replaceText(text);
+    await this.save();
+  }
+
+  async replaceText(text: string): Promise<void> {
+    await this.focusEditor();
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.insertText(text);
-    await this.save();
+  }
+
+  /** Focuses the text editor in the first (left) editor group, where the spec is open. */
+  async focusEditor(): Promise<void> {
+    await this.page.keyboard.press('Control+1');
+    await this.editor().locator('.view-lines').click();
   }
 
   async save(): Promise<void> {
@@ -132,9 +142,9 @@ export class Workbench {
    * The document inside a webview panel: VS Code nests it in two iframes (the host frame, then
    * #active-frame with the extension's HTML).
    */
-  webview(title: string): FrameLocator {
+  webview(): FrameLocator {
     return this.page
-      .locator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`)
+      .locator('iframe.webview.ready')
       .first()
       .contentFrame()
       .locator('iframe#active-frame')
