@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeOnly = ['fs', 'node:*', 'path', 'os', 'child_process', 'worker_threads', 'process', 'vscode', 'vscode-*'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '**/*.generated.ts', 'media/dist/**', 'dist/**', '*.vsix', '.bench/**'] },
+  { ignores: ['out/**', '.e2e/**', 'node_modules/**', '**/*.generated.ts', 'media/dist/**', 'dist/**', '*.vsix', '.bench/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -110,7 +110,23 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await session?.close();
   });
 
-  it('1. shows a schema error in the Problems panel with its message, at its line', { timeout: STEP_MS }, async () => {
+  /** The window a step drives: on failure its screenshot shows what the user would have seen. */
+  let current: Workbench | undefined;
+
+  function step(title: string, body: () => Promise<void>): void {
+    it(title, { timeout: STEP_MS }, async () => {
+      current = bench;
+      try {
+        await body();
+      } catch (error) {
+        const shot = await current?.screenshot(`FAILED-step-${title.split('.')[0]}`).catch(() => undefined);
+        if (shot) console.log(`failure screenshot: ${shot}`);
+        throw error;
+      }
+    });
+  }
+
+  step('1. shows a schema error in the Problems panel with its message, at its line', async () => {
     const text = readFileSync(firstPath, 'utf8');
     const at = position(text, '"rleu"');
     await bench.openFile(FIRST);
@@ -123,7 +139,7 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await bench.screenshot('schema-error-in-problems');
   });
 
-  it('2. after the fix is saved, shows the predicted test error in a code lens and the status item', { timeout: STEP_MS }, async () => {
+  step('2. after the fix is saved, shows the predicted test error in a code lens and the status item', async () => {
     await bench.replaceTextAndSave(shipped);
     const lens = bench.codeLenses().filter({ hasText: /test error/ }).first();
     await lens.waitFor({ timeout: APPEAR_MS });
@@ -143,7 +159,7 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await bench.page.keyboard.press('Escape');
   });
 
-  it('3. Open Preview to the Side draws spectra and learning curves, and a saved lambda redraws the curve', { timeout: STEP_MS }, async () => {
+  step('3. Open Preview to the Side draws spectra and learning curves, and a saved lambda redraws the curve', async () => {
     await bench.command('Rainbow Lab: Open Preview to the Side');
     const view = bench.webview();
     const learning = view.locator('canvas#chart-learningCurve');
@@ -164,7 +180,7 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await bench.screenshot('preview-after-lambda-change');
   });
 
-  it('4. completion offers the activation names, and a quick fix repairs a misspelt key', { timeout: STEP_MS }, async () => {
+  step('4. completion offers the activation names, and a quick fix repairs a misspelt key', async () => {
     const emptyActivation = shipped.replace('"activation": "relu"', '"activation": ""');
     await bench.replaceText(emptyActivation);
     const at = position(emptyActivation, '"activation": ""', '"activation": "'.length);
@@ -195,7 +211,7 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await rows.filter({ hasText: 'widht' }).first().waitFor({ state: 'detached', timeout: APPEAR_MS });
   });
 
-  it('5. Run Simulation draws simulation points over the curve', { timeout: STEP_MS }, async () => {
+  step('5. Run Simulation draws simulation points over the curve', async () => {
     const learning = bench.webview().locator('canvas#chart-learningCurve');
     const before = await painting(learning);
     await bench.focusEditor();
@@ -205,9 +221,10 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await bench.screenshot('simulation-points-over-the-curves');
   });
 
-  it('6. an untrusted workspace shows validation but computes nothing', { timeout: STEP_MS }, async () => {
+  step('6. an untrusted workspace shows validation but computes nothing', async () => {
     writeFileSync(join(session.untrustedFolder, FIRST), readFileSync(firstPath, 'utf8').replace('"activation": "relu"', '"activation": "rleu"'));
     const untrusted = new Workbench(await (await session.newContext()).newPage(), session.screenshots);
+    current = untrusted;
     await untrusted.open(session.url, session.untrustedFolder, false);
     // The valid spec first: trusted, it would be predicted as soon as it opens.
     await untrusted.openFile(SPEC);

@@ -9,8 +9,10 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 /** Long enough for a cold extension host and a first prediction on a loaded CI machine. */
 export const APPEAR_MS = 90_000;
 
+/** Screenshots are numbered in the order taken, across windows. */
+let shots = 0;
+
 export class Workbench {
-  private shots = 0;
 
   constructor(
     readonly page: Page,
@@ -31,8 +33,8 @@ export class Workbench {
 
   /** Saves a full-window screenshot as NN-name.png in the session's folder and returns its path. */
   async screenshot(name: string): Promise<string> {
-    this.shots += 1;
-    const path = join(this.screenshotDir, `${String(this.shots).padStart(2, '0')}-${name}.png`);
+    shots += 1;
+    const path = join(this.screenshotDir, `${String(shots).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path });
     return path;
   }
