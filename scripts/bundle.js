@@ -27,6 +27,23 @@ const nodeEntries = [
   ['server/src/kernelThread.ts', 'kernelThread'],
 ];
 
+/**
+ * The page imports only the risk formulas from the engine's front (server/src/core/index.ts); the
+ * engine's modules are pure (no import for its side effects), so telling esbuild so lets it drop
+ * the rest of the engine (schema, validators, kernels) from the browser bundle.
+ */
+const pureEngine = {
+  name: 'pure-engine',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'pure-engine') return undefined;
+      const result = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'pure-engine' });
+      if (result.errors.length > 0) return undefined;
+      return result.path.includes(`${join('server', 'src', 'core')}`) ? { ...result, sideEffects: false } : result;
+    });
+  },
+};
+
 async function main() {
   const common = {
     bundle: true,
@@ -62,6 +79,7 @@ async function main() {
   }
   await esbuild.build({
     ...common,
+    plugins: [pureEngine],
     entryPoints: ['media/src/main.ts'],
     outfile: 'media/dist/preview.js',
     platform: 'browser',

@@ -42,3 +42,9 @@ export { predictionJson, simulationJson, type LayerJson, type PredictionJson, ty
 // Host integration: helper threads for the kernels and advice on large arrays (Node adapters only).
 export { kernelHelpersReady, prepareKernelHelpers, releaseKernelHelpers, serveKernelHelper, type KernelHelperData } from './linalg/backend';
 export { setLargeArrayAdvisor } from './linalg/memory';
+
+// The O(p) risk formulas on a known spectrum, pure and allocation-light: the webview recomputes
+// curves with them while a what-if slider moves (the same code as the engine, bundled).
+export { predictRisk, type RiskInputs, type RiskPoint } from './risk/testError';
+export { learningCurve, optimalCurve, type CurvePoint } from './risk/learningCurve';
+export { fromSumConvention, toSumConvention, type RidgeConvention } from './model/types';
