@@ -17,7 +17,8 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-backg
 
 /** Debian's chromium, or why the browser tests cannot run (a failure in CI, a skip elsewhere). */
 export function findChromium(): { path: string } | { missing: string } {
-  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(candidate)) return { path: candidate };
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((c): c is string => Boolean(c));
+  for (const candidate of candidates) if (existsSync(candidate)) return { path: candidate };
   try {
     const path = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
     if (path) return { path };
