@@ -151,7 +151,10 @@ describe('preview page in Chromium', { skip }, () => {
       spec.samples = { n: [n] };
     });
     assert.ok(optimum);
-    relClose(optimum.x, engine.points[0]?.lambda as number, 1e-9, 'optimal λ');
+    // The optimum's position is searched to 1e-7 in log(lambda) (core/risk/optimalRidge.ts), and
+    // exp/log differ in their last bits between Node and Chromium: the search may stop elsewhere
+    // within that tolerance. The error there is flat to second order and agrees to 1e-9.
+    relClose(optimum.x, engine.points[0]?.lambda as number, 1e-6, 'optimal λ');
     relClose(optimum.y, engine.points[0]?.testError as number, 1e-9, 'optimal test error');
     await page.close();
   });
