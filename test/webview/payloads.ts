@@ -20,7 +20,7 @@ function specText(relativePath: string, edit?: (spec: Spec) => void): { text: st
 
 export function payloadOf(relativePath: string, edit?: (spec: Spec) => void): PredictionPayload {
   const { text, path } = specText(relativePath, edit);
-  const outcome = predict(text, path, nodeHost);
+  const outcome = predict(text, path, nodeHost, undefined, { layerSpectra: true });
   const errors = outcome.problems.filter((p) => p.severity === 'error');
   if (!outcome.result || errors.length > 0) throw new Error(`${relativePath}: ${errors.map((p) => p.message).join('; ')}`);
   return predictionJson(outcome.result, true);
