@@ -67,9 +67,10 @@ async function main() {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      // 'vscode' is provided by the extension host; the native huge-page addon is loaded by path
+      // 'vscode' is provided by the extension host; tsx only serves runs from the TypeScript
+      // sources (never from a bundle); the native huge-page addon is loaded by path
       // at run time (and absent from the VSIX: without it only speed changes).
-      external: ['vscode'],
+      external: ['vscode', 'tsx/cjs'],
       // jsonc-parser and vscode-json-languageservice ship UMD builds whose internal requires
       // esbuild cannot follow ("Cannot find module './impl/format'" at run time); their ES module
       // builds bundle cleanly.

@@ -26,6 +26,8 @@ export interface ServerOptions {
   capabilities?: Record<string, unknown>;
   /** Extra environment variables of the server process. */
   env?: Record<string, string>;
+  /** Node's arguments (default: the CLI, `bin/rainbow.js lsp --stdio`). */
+  argv?: string[];
 }
 
 type Waiter<T> = { test: (value: T) => boolean; resolve: (value: T) => void };
@@ -45,7 +47,7 @@ export class TestServer {
   private exited?: number | null;
 
   constructor(private readonly options: ServerOptions = {}) {
-    this.process = spawn(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'lsp', '--stdio'], {
+    this.process = spawn(process.execPath, options.argv ?? [join(repoRoot, 'bin', 'rainbow.js'), 'lsp', '--stdio'], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
