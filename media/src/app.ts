@@ -14,7 +14,7 @@ import { curveSeries, recordedSeries, seriesLabel, type Series, type SimulationP
 import { SpectraChart } from './charts/spectraChart';
 import { toCsv } from './csv';
 import { el, renderTable } from './dom';
-import { buildPage, type Page, type SliderName } from './page';
+import { buildPage, type Page, type PageOption, type SliderName } from './page';
 import { observeTheme, readPalette, type Palette } from './theme';
 import type { VsCodeApi } from './vscodeApi';
 import { designOf, KappaMemory, lambdaCurves, lambdaRange, logGrid, theoryCurves, whatIfCurves, type Design, type LambdaCurve } from './whatIf';
@@ -53,7 +53,7 @@ export class PreviewApp {
   private whatIf: WhatIf | undefined;
   private restoredWhatIf: WhatIf | undefined;
   private state: PreviewState = { kind: 'empty', message: 'Waiting for a prediction…' };
-  private readonly options = { training: false, psi: false, tables: false };
+  private readonly options: Record<PageOption, boolean> = { training: false, generalization: false, psi: false, tables: false };
   private layerIndex = -1;
 
   private ranges = { lambda: [1e-6, 1] as [number, number], noise: [0, 1] as [number, number], n: [1, 2] as [number, number] };
@@ -246,10 +246,11 @@ export class PreviewApp {
     n.input.setAttribute('aria-valuetext', `n ${w.n}`);
   }
 
-  private setOption(option: 'training' | 'psi' | 'tables', value: boolean): void {
+  private setOption(option: PageOption, value: boolean): void {
     this.options[option] = value;
+    // Only the spectra plot computes something new (the psi histogram); the rest is a redraw.
     if (option === 'psi') this.schedule('spectra');
-    else this.schedule('curves', 'lambda', 'spectra');
+    else this.schedule();
   }
 
   private togglePin(): void {
@@ -290,6 +291,7 @@ export class PreviewApp {
         ...(this.pinned ? { pinned: recordedSeries(this.pinned) } : {}),
         ...(this.simulation ? { simulation: this.simulation.points } : {}),
         showTraining: this.options.training,
+        showGeneralization: this.options.generalization,
         markedN: whatIf.n,
       },
       this.palette,

@@ -17,11 +17,13 @@ export interface PageActions {
   writeLambda(): void;
   resetWhatIf(): void;
   sliderInput(which: SliderName, final: boolean): void;
-  setOption(option: 'training' | 'psi' | 'tables', value: boolean): void;
+  setOption(option: PageOption, value: boolean): void;
   selectLayer(index: number): void;
 }
 
 export type SliderName = 'lambda' | 'noise' | 'n';
+
+export type PageOption = 'training' | 'generalization' | 'psi' | 'tables';
 
 export interface Slider {
   input: HTMLInputElement;
@@ -52,7 +54,7 @@ export interface Page {
   charts: Record<ChartId, ChartSection>;
   layerSelect: HTMLSelectElement;
   layerFacts: HTMLElement;
-  options: Record<'training' | 'psi' | 'tables', HTMLInputElement>;
+  options: Record<PageOption, HTMLInputElement>;
 }
 
 const CHART_TITLES: Record<ChartId, string> = {
@@ -74,9 +76,10 @@ export function buildPage(root: HTMLElement, actions: PageActions): Page {
   const lock = button('Lock', 'Keep this preview on this spec instead of following the active editor', actions.toggleLock, { class: 'secondary', 'aria-pressed': 'false' });
   const csv = button('Export CSV', 'Save the predicted points, the what-if curve and the simulation as CSV', actions.exportCsv, { class: 'secondary' });
   const training = checkbox('training error', (v) => actions.setOption('training', v), 'opt-training');
+  const generalization = checkbox('generalisation error', (v) => actions.setOption('generalization', v), 'opt-generalization');
   const psi = checkbox('ψ projections', (v) => actions.setOption('psi', v), 'opt-psi');
   const tables = checkbox('data tables', (v) => actions.setOption('tables', v), 'opt-tables');
-  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'preview actions' }, simulate, pin, lock, csv, training.label, psi.label, tables.label);
+  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'preview actions' }, simulate, pin, lock, csv, training.label, generalization.label, psi.label, tables.label);
 
   const slider = (name: SliderName, label: string, help: string): Slider & { row: HTMLElement } => {
     const input = el('input', { type: 'range', min: '0', max: '1000', step: '1', id: `slider-${name}`, 'aria-describedby': `help-${name}` });
@@ -137,6 +140,6 @@ export function buildPage(root: HTMLElement, actions: PageActions): Page {
     charts,
     layerSelect,
     layerFacts,
-    options: { training: training.input, psi: psi.input, tables: tables.input },
+    options: { training: training.input, generalization: generalization.input, psi: psi.input, tables: tables.input },
   };
 }

@@ -159,6 +159,28 @@ describe('preview page in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('draws training and generalisation error on request, the engine’s numbers, and the data tables', async () => {
+    const { page } = await openPreview(browser, server);
+    await send(page, prediction(rf));
+    await page.check('#opt-training');
+    await page.check('#opt-generalization');
+    await page.check('#opt-tables');
+    await settle(page);
+    const chart = await chartSnapshot(page, 'learningCurve');
+    for (const [prefix, key] of [['training: ', 'trainError'], ['generalisation: ', 'generalizationError']] as const) {
+      const curves = chart.datasets.filter((d) => d.label.startsWith(prefix));
+      assert.equal(curves.length, 2, prefix);
+      for (const curve of curves) {
+        const lambda = Number(curve.label.slice(prefix.length + 4));
+        const engine = rf.points.filter((p) => p.lambda === lambda);
+        curve.data.forEach((p, i) => relClose(p.y, engine[i]?.[key] as number, 1e-9, `${key} n = ${p.x}`));
+      }
+    }
+    const rows = await page.locator('section.chart').first().locator('table.data tbody tr').count();
+    assert.equal(rows, new Set(rf.points.map((p) => p.n)).size, 'one table row per n');
+    await page.close();
+  });
+
   it('follows a theme change: charts take the new theme colours', async () => {
     const { page, errors } = await openPreview(browser, server);
     await send(page, prediction(rf));

@@ -1,7 +1,7 @@
 /**
  * Learning curves: predicted test error against n on log axes, one line per penalty and sweep
  * value (recomputed live by the what-if), the optimal-penalty curve, the what-if penalty's curve,
- * training error on request, the simulation's dots with error bars, pinned curves faded behind,
+ * training and generalisation error (test error minus the label noise) on request, the simulation's dots with error bars, pinned curves faded behind,
  * and vertical markers at n = p (the interpolation threshold) and at the marked n.
  */
 import type { ChartDataset } from 'chart.js';
@@ -17,6 +17,7 @@ export interface LearningView {
   pinned?: Series[];
   simulation?: SimulationPoints;
   showTraining: boolean;
+  showGeneralization: boolean;
   markedN: number;
 }
 
@@ -47,7 +48,7 @@ export class LearningChart {
     const datasets: ChartDataset<'line'>[] = [];
     const errors: number[] = [];
     const colour = (i: number) => palette.series[i % palette.series.length] as string;
-    const line = (series: Series, label: string, color: string, options: Partial<ChartDataset<'line'>>, key: 'testError' | 'trainError' = 'testError'): ChartDataset<'line'> => {
+    const line = (series: Series, label: string, color: string, options: Partial<ChartDataset<'line'>>, key: 'testError' | 'trainError' | 'generalizationError' = 'testError'): ChartDataset<'line'> => {
       const data = series.points.map((p) => ({ x: p.n, y: p[key] ?? NaN }));
       for (const d of data) errors.push(d.y);
       return { label, data, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, fill: false, ...options } as ChartDataset<'line'>;
@@ -58,6 +59,7 @@ export class LearningChart {
       const label = seriesLabel(s.choice, s.sweepValue, view.sweepParameter);
       datasets.push(line(s, label, colour(i), s.choice === 'optimal' ? { borderWidth: 2.5 } : {}));
       if (view.showTraining) datasets.push(line(s, `training: ${label}`, colour(i), { borderDash: [2, 3], borderWidth: 1.5 }, 'trainError'));
+      if (view.showGeneralization) datasets.push(line(s, `generalisation: ${label}`, colour(i), { borderDash: [8, 3], borderWidth: 1.5 }, 'generalizationError'));
       const dots = view.simulation ? simulationOf(view.simulation, s) : [];
       if (dots.length > 0) {
         const dataset: ErrorBarDataset = {

@@ -9,6 +9,8 @@ export interface SeriesPoint {
   n: number;
   testError: number | null;
   trainError: number | null;
+  /** Test error minus the label noise. */
+  generalizationError: number | null;
   lambda: number;
 }
 
@@ -31,7 +33,7 @@ export function recordedSeries(payload: PredictionPayload): Series[] {
       series = { choice, ...(p.sweepValue === undefined ? {} : { sweepValue: p.sweepValue }), points: [] };
       byKey.set(key, series);
     }
-    series.points.push({ n: p.n, testError: p.testError, trainError: p.trainError, lambda: p.lambda });
+    series.points.push({ n: p.n, testError: p.testError, trainError: p.trainError, generalizationError: p.generalizationError, lambda: p.lambda });
   }
   return [...byKey.values()];
 }
@@ -45,6 +47,7 @@ export function curveSeries(curves: Curve[]): Series[] {
       n: p.n,
       testError: p.status === 'ok' ? p.testError : null,
       trainError: p.status === 'ok' ? p.trainError : null,
+      generalizationError: p.status === 'ok' ? p.generalizationError : null,
       lambda: p.reportedLambda,
     })),
   }));

@@ -71,6 +71,14 @@ export class Predictions {
     void this.predict(uri);
   }
 
+  /** The user stopped the document's prediction (`rainbow/cancel`, the preview's Cancel button). */
+  stop(uri: string): void {
+    const key = jobKey('predict', uri);
+    if (!this.runner.has(key)) return;
+    this.runner.cancel(key, 'cancelled by the user');
+    this.setState(uri, { status: 'cancelled', message: 'cancelled by the user' });
+  }
+
   /** The document closed: stop its runs, forget its results. */
   forget(uri: string): void {
     this.runner.cancel(jobKey('predict', uri), 'the document was closed');

@@ -26,9 +26,11 @@ import {
 import { dirname, resolve as resolvePath } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CANCEL_NOTIFICATION,
   DEFAULT_SETTINGS,
   PREDICTION_NOTIFICATION,
   SIMULATE_REQUEST,
+  type CancelParams,
   type InitializationOptions,
   type PredictionNotification,
   type RainbowSettings,
@@ -266,6 +268,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end', message: result.status });
     return result;
   });
+  connection.onNotification(CANCEL_NOTIFICATION, (params: CancelParams) => predictions.stop(params.uri));
   connection.onDocumentSymbol((params) => {
     const doc = specDocument(params.textDocument.uri);
     return doc ? documentSymbols(doc, jsonDocument(doc)) : null;
