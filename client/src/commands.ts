@@ -77,13 +77,7 @@ async function exportPng(previews: PreviewManager, argument: unknown): Promise<v
   }
   const chart = CHARTS.find((c) => c.id === argument)?.id ?? (await vscode.window.showQuickPick(CHARTS.map((c) => ({ ...c, label: c.label, chart: c.id })), { title: 'Export which plot?' }))?.chart;
   if (!chart) return;
-  const dataUrl = await preview.requestPng(chart);
-  const base64 = /^data:image\/png;base64,(.+)$/.exec(dataUrl)?.[1];
-  if (!base64) {
-    void vscode.window.showErrorMessage('The preview has no plot to export yet.');
-    return;
-  }
-  await saveAs(preview.resource, `${chart}.png`, { 'PNG image': ['png'] }, Buffer.from(base64, 'base64'));
+  await saveExport(preview.resource, { chart, dataUrl: await preview.requestPng(chart) });
 }
 
 async function exportCsv(previews: PreviewManager): Promise<void> {
@@ -92,12 +86,22 @@ async function exportCsv(previews: PreviewManager): Promise<void> {
     void vscode.window.showInformationMessage('Open a Rainbow Lab preview first: the data is exported from it.');
     return;
   }
-  const csv = await preview.requestCsv();
-  if (!csv) {
-    void vscode.window.showErrorMessage('The preview has no data to export yet.');
+  await saveExport(preview.resource, { csv: await preview.requestCsv() });
+}
+
+/** What the page exported (asked by a command, or from its own buttons). */
+export type Exported = { chart: ChartId; dataUrl: string } | { csv: string };
+
+/** Saves a plot or the data through the save dialog, next to the spec. */
+export async function saveExport(spec: vscode.Uri, exported: Exported): Promise<void> {
+  if ('csv' in exported) {
+    if (!exported.csv) void vscode.window.showErrorMessage('The preview has no data to export yet.');
+    else await saveAs(spec, 'points.csv', { 'CSV table': ['csv'] }, Buffer.from(exported.csv, 'utf8'));
     return;
   }
-  await saveAs(preview.resource, 'points.csv', { 'CSV table': ['csv'] }, Buffer.from(csv, 'utf8'));
+  const base64 = /^data:image\/png;base64,(.+)$/.exec(exported.dataUrl)?.[1];
+  if (!base64) void vscode.window.showErrorMessage('The preview has no plot to export yet.');
+  else await saveAs(spec, `${exported.chart}.png`, { 'PNG image': ['png'] }, Buffer.from(base64, 'base64'));
 }
 
 /** Save dialog next to the spec, "<spec name>-<suffix>" by default; writes through workspace.fs. */

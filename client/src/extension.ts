@@ -3,7 +3,7 @@
  * and the commands, and routes the server's predictions to them through one store.
  */
 import * as vscode from 'vscode';
-import { registerCommands, writeLambda } from './commands';
+import { registerCommands, saveExport, writeLambda } from './commands';
 import { RainbowLanguageClient } from './languageClient';
 import { PredictionStatus } from './languageStatus';
 import { PredictionStore, type ProblemLocation } from './predictions';
@@ -25,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     runSimulation: (uri) => void vscode.commands.executeCommand('rainbow.runSimulation', uri),
     cancel: (uri) => server.cancel(uri),
     writeLambda: async (uri, lambda) => void (await writeLambda(uri, lambda)),
+    saveExport,
   });
   context.subscriptions.push(
     output,

@@ -83,8 +83,8 @@ export class PreviewApp {
       runSimulation: () => vscode.postMessage({ type: 'runSimulation' }),
       togglePin: () => this.togglePin(),
       toggleLock: () => vscode.postMessage({ type: 'toggleLock' }),
-      exportCsv: () => this.exportCsv(true),
-      exportPng: (chart) => this.exportPng(chart, true),
+      exportCsv: () => this.exportCsv(),
+      exportPng: (chart) => this.exportPng(chart),
       cancel: () => vscode.postMessage({ type: 'cancel' }),
       revealProblem: () => {
         if (this.state.kind === 'error' && this.state.problem) vscode.postMessage({ type: 'revealProblem', ...this.state.problem });
@@ -133,9 +133,9 @@ export class PreviewApp {
         this.renderLock();
         return this.save();
       case 'exportPng':
-        return this.exportPng(message.chart, false);
+        return this.exportPng(message.chart);
       case 'exportCsv':
-        return this.exportCsv(false);
+        return this.exportCsv();
     }
   }
 
@@ -483,14 +483,14 @@ export class PreviewApp {
   // -------------------------------------------------------------------------------------------
   // Export and state
 
-  private exportPng(chart: ChartId, userAsked: boolean): void {
+  /** The chart as PNG to the extension, which saves it (asked by a command or by the page's button). */
+  private exportPng(chart: ChartId): void {
     const target = chart === 'learningCurve' ? this.learning.chart : chart === 'lambdaCurve' ? this.lambda.chart : this.spectra.chart;
     const dataUrl = this.payload ? target.toBase64Image('image/png', 1) : '';
-    // Asked from the page: the extension opens its save dialog when the image arrives.
-    this.vscode.postMessage({ type: 'exportedPng', chart, dataUrl, ...(userAsked ? {} : {}) });
+    this.vscode.postMessage({ type: 'exportedPng', chart, dataUrl });
   }
 
-  private exportCsv(_userAsked: boolean): void {
+  private exportCsv(): void {
     const csv = this.payload && this.whatIf ? toCsv(this.payload, { lambda: this.whatIf.lambda, noiseVariance: this.whatIf.noiseVariance, series: this.whatIfSeries }, this.simulation?.points) : '';
     this.vscode.postMessage({ type: 'exportedCsv', csv });
   }

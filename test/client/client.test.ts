@@ -53,6 +53,7 @@ function setUp() {
   const store = new PredictionStore();
   const server = new FakeServer();
   const written: { uri: string; lambda: number }[] = [];
+  const saved: unknown[] = [];
   const previews = new PreviewManager({
     extensionUri: EXTENSION as never,
     store,
@@ -61,9 +62,10 @@ function setUp() {
     runSimulation: (uri) => void fake.commands.get('rainbow.runSimulation')?.(uri),
     cancel: (uri) => server.cancel(uri),
     writeLambda: async (uri, lambda) => void written.push({ uri, lambda }),
+    saveExport: async (spec, exported) => void saved.push({ spec: spec.toString(), ...exported }),
   });
   registerCommands(server, previews);
-  return { store, server, previews, written };
+  return { store, server, previews, written, saved };
 }
 
 function lastPanel(): FakeWebviewPanel {
@@ -209,7 +211,7 @@ describe('preview panels', () => {
   });
 
   it('turns the page’s requests into editor actions: simulate, cancel, write λ, reveal the problem', async () => {
-    const { previews, server, written } = setUp();
+    const { previews, server, written, saved } = setUp();
     server.answer = { status: 'done', version: 1, simulation: simulationOf(RF, (spec) => (spec.simulate = { n: [200], repeats: 2, testSamples: 200 })), elapsedMs: 10 };
     previews.open(SPEC as never, { toSide: true });
     const panel = lastPanel();
@@ -222,6 +224,8 @@ describe('preview panels', () => {
     assert.deepEqual(server.cancelled, [SPEC.toString()]);
     panel.fromPage({ type: 'writeLambda', lambda: 0.05 });
     assert.deepEqual(written, [{ uri: SPEC.toString(), lambda: 0.05 }]);
+    panel.fromPage({ type: 'exportedCsv', csv: 'kind,n\n' });
+    assert.deepEqual(saved, [{ spec: SPEC.toString(), csv: 'kind,n\n' }], 'the page’s own Export CSV button saves');
     panel.fromPage({ type: 'revealProblem', uri: SPEC.toString(), line: 2, character: 14 });
     assert.equal(fake.shown[0]?.uri.toString(), SPEC.toString());
     const { start } = (fake.shown[0]?.options as { selection: { start: { line: number; character: number } } }).selection;

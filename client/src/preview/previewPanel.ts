@@ -20,6 +20,8 @@ export interface PreviewHost {
   runSimulation(uri: string): void;
   cancel(uri: string): void;
   writeLambda(uri: string, lambda: number): Promise<void>;
+  /** The page exported a plot or its data on its own (its buttons): save it. */
+  saveExport(spec: vscode.Uri, exported: { chart: ChartId; dataUrl: string } | { csv: string }): Promise<void>;
   toggleLock(panel: PreviewPanel): void;
   /** The panel became the active one (for Export commands). */
   focused(panel: PreviewPanel): void;
@@ -174,17 +176,22 @@ export class PreviewPanel {
           viewColumn: vscode.ViewColumn.One,
         });
         return;
+      // An answer to a command's request, or else the page's own Export buttons.
       case 'exportedPng':
-        return this.settle(`png:${message.chart}`, message.dataUrl);
+        if (!this.settle(`png:${message.chart}`, message.dataUrl)) void this.host.saveExport(this.resourceUri, { chart: message.chart, dataUrl: message.dataUrl });
+        return;
       case 'exportedCsv':
-        return this.settle('csv', message.csv);
+        if (!this.settle('csv', message.csv)) void this.host.saveExport(this.resourceUri, { csv: message.csv });
+        return;
     }
   }
 
-  private settle(key: string, value: string): void {
+  /** Resolves the request waiting for this answer; false when none was. */
+  private settle(key: string, value: string): boolean {
     const resolve = this.pending.get(key);
     this.pending.delete(key);
     resolve?.(value);
+    return resolve !== undefined;
   }
 
   private post(message: ToWebview): void {
