@@ -384,11 +384,11 @@ export class PreviewApp {
     const design = this.design;
     if (!design || !this.payload) return;
     const sweep = this.payload.sweep?.parameter;
-    const series = [...this.theory, ...this.whatIfSeries.map((s) => ({ ...s, label: 'what-if' }))];
+    const series = [...this.theory, ...this.whatIfSeries];
     renderTable(
       this.page.charts.learningCurve.table,
       'Predicted test error by sample size n',
-      ['n', ...series.map((s, i) => (i >= this.theory.length ? 'what-if ' : '') + seriesLabel(s.choice, s.sweepValue, sweep))],
+      ['n', ...series.map((s, i) => (i >= this.theory.length ? `what-if ${seriesLabel(Number(formatNumber(s.choice as number)), s.sweepValue, sweep)}` : seriesLabel(s.choice, s.sweepValue, sweep)))],
       design.samples.map((n, k) => [n, ...series.map((s) => cellOf(s.points[k]?.testError ?? null))]),
     );
     const first = this.lambdaData[0];

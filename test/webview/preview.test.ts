@@ -279,6 +279,10 @@ describe('preview page in Chromium', { skip }, () => {
       await send(page, prediction(rf));
       await send(page, { type: 'state', uri: URI, state: { kind: 'ready' } });
       await send(page, { type: 'simulation', uri: URI, version: 1, simulation });
+      // Show the what-if curve apart from the spec's curves, and where the target's power lies.
+      await setSlider(page, 'lambda', 700);
+      await page.check('#opt-psi');
+      await settle(page);
       await page.screenshot({ path: join(folder, `preview-${name}.png`), fullPage: true });
       assert.deepEqual(errors, []);
       assert.deepEqual((await record(page)).violations, []);

@@ -77,7 +77,7 @@ export class LearningChart {
       }
     });
     view.whatIf?.series.forEach((s) =>
-      datasets.push(line(s, `what-if: ${seriesLabel(view.whatIf!.lambda, s.sweepValue, view.sweepParameter)}`, palette.foreground, { borderDash: [6, 4], borderWidth: 2 })),
+      datasets.push(line(s, `what-if: ${seriesLabel(Number(formatNumber(view.whatIf!.lambda)), s.sweepValue, view.sweepParameter)}`, palette.foreground, { borderDash: [6, 4], borderWidth: 2 })),
     );
     const range = positiveRange(errors);
     datasets.push(verticalLine(N_EQUALS_P_LABEL, view.features, range, palette.accent, [4, 4]));
