@@ -163,8 +163,9 @@ export function lambdaCurves(design: Design, n: number, grid: readonly number[],
     const inputs = withNoise(run.inputs, shifted(run, design, noiseVariance));
     let guess: number | undefined;
     const testErrors = grid.map((lambda, k) => {
-      // Warm start: the same penalty at this n in an earlier frame, else the neighbouring penalty.
-      const key = `lambda|${r}|${k}|${n}`;
+      // Warm start: the same penalty in the previous frame (the same n while the noise moves, a
+      // nearby n while n moves: kappa changes smoothly with n), else the neighbouring penalty.
+      const key = `lambda|${r}|${k}`;
       const point = predictRisk(inputs, n, toSumConvention(lambda, design.convention, n, p), memory?.get(key) ?? guess);
       if (point.status !== 'ok') return NaN;
       guess = point.effectiveRegularization;
