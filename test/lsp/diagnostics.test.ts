@@ -121,6 +121,29 @@ describe('diagnostics across files and settings', () => {
     }
   });
 
+  it('a problem inside a network file: published on that file, summarised on the reference', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-inside-'));
+    const net = join(dir, 'net.rainbow.json');
+    writeFileSync(net, '{\n  "kind": "network",\n  "layers": [ { "id": "N1", "width": 30, "activation": "tanh", "weights": { "sameAs": "Nope" } } ]\n}\n');
+    const spec = join(dir, 'uses.rainbow.json');
+    const specText = VALID.replace(/"student": \{[\s\S]*?\n {2}\},/, '"student": "net.rainbow.json",');
+    writeFileSync(spec, specText);
+    const server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
+    try {
+      await server.start();
+      server.open(fileUri(spec), specText);
+      const onSpec = await server.diagnosticsOf(fileUri(spec));
+      assert.deepEqual(onSpec.map((d) => [d.code, d.severity]), [['file/problems-inside', 1]]);
+      const line = specText.split('\n').findIndex((l) => l.includes('"net.rainbow.json"'));
+      assert.equal(onSpec[0]?.range.start.line, line);
+      const onNet = await server.waitForDiagnostics(fileUri(net), (d) => d.length > 0);
+      assert.equal(onNet.diagnostics[0]?.code, 'spec/unknown-layer');
+      assert.match(messageOf(onSpec[0]!), new RegExp(`^net\\.rainbow\\.json has a problem; first, line 3: ${messageOf(onNet.diagnostics[0]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('untrusted: the text is checked, no file is read, and that is said as information', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-untrusted-'));
     writeCorpusFiles(dir);

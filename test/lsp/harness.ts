@@ -44,9 +44,10 @@ export class TestServer {
   private diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private predictionWaiters: Waiter<PredictionNotification>[] = [];
   private versions = new Map<string, number>();
+  private refreshWaiters: (() => void)[] = [];
   private exited?: number | null;
 
-  constructor(private readonly options: ServerOptions = {}) {
+  constructor(private options: ServerOptions = {}) {
     this.process = spawn(process.execPath, options.argv ?? [join(repoRoot, 'bin', 'rainbow.js'), 'lsp', '--stdio'], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -72,7 +73,11 @@ export class TestServer {
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('$/progress', () => undefined);
-    this.connection.onRequest('workspace/codeLens/refresh', () => null);
+    this.connection.onRequest('workspace/codeLens/refresh', () => {
+      const waiting = this.refreshWaiters.splice(0);
+      for (const resolve of waiting) resolve();
+      return null;
+    });
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
     this.connection.listen();
   }
@@ -115,6 +120,17 @@ export class TestServer {
     this.versions.set(uri, version);
     void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return version;
+  }
+
+  /**
+   * New settings, answered from now on to workspace/configuration and announced to the server;
+   * resolves when the server has applied them (it then asks the client to refresh code lenses).
+   */
+  setSettings(settings: Partial<RainbowSettings>): Promise<void> {
+    this.options.settings = settings;
+    const applied = new Promise<void>((resolve) => this.refreshWaiters.push(resolve));
+    void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { rainbow: settings } });
+    return deadline(applied, 10_000, 'the server did not apply the new settings within 10 s');
   }
 
   save(uri: string): void {

@@ -90,6 +90,48 @@ describe('predictions', () => {
     const ridgeLine = readFileSync(file, 'utf8').split('\n')[12] as string;
     const onLambda = hoverText(await server.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: ridgeLine.indexOf('0.001') + 2 } }));
     assert.match(onLambda, /lambda 0\.001: learning curve/);
+    const nLine = readFileSync(file, 'utf8').split('\n')[13] as string;
+    const onSamples = hoverText(await server.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 13, character: nLine.indexOf('4000') + 1 } }));
+    const atTo = done.payload?.points.filter((p) => p.n === 4000) ?? [];
+    assert.equal(atTo.length, 2);
+    assert.match(onSamples, new RegExp(`Predicted at n = 4000[\\s\\S]*\\| 0\\.001 \\| ${String(Number(atTo[0]?.testError?.toPrecision(3))).replace('.', '\\.')} \\|`));
+
+    // Settings apply live: lenses and hints off, then on again.
+    await server.setSettings({ debounceMs: 0, codeLens: false, inlayHints: false });
+    assert.equal(await server.request('textDocument/codeLens', { textDocument: { uri } }), null);
+    assert.equal(await server.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } }), null);
+    await server.setSettings({ debounceMs: 0 });
+    assert.equal((await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).length, 1);
+    server.close(uri);
+  });
+
+  it("the theory's own problems (validity, numerics) become diagnostics exactly as the CLI prints them", async () => {
+    const file = join(dir, 'validity.rainbow.json');
+    const uri = fileUri(file);
+    const text = JSON.stringify(
+      {
+        kind: 'experiment',
+        input: { dimension: 100, covariance: { powerLaw: 2 } },
+        teacher: { kind: 'linear', noise: 0.1 },
+        student: { layers: [{ id: 'W1', width: 100, activation: 'tanh' }] },
+        ridge: { lambda: [0.1] },
+        samples: { n: [50, 200] },
+      },
+      null,
+      2,
+    );
+    writeFileSync(file, text);
+    server.open(uri, text);
+    const done = await server.waitForPrediction((p) => p.uri === uri && p.status !== 'computing');
+    assert.equal(done.status, 'done', done.message);
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), 'predict', file, '--json'], { cwd: dir, encoding: 'utf8' });
+    const printed = r.stderr.split('\n').filter((l) => / \[(validity|moments|risk)\//.test(l));
+    assert.ok(printed.length > 0, `the CLI reports no theory problem here: ${r.stderr}`);
+    const d = await server.waitForDiagnostics(uri, (list) => list.some((x) => /^(validity|moments|risk)\//.test(String(x.code))));
+    const theirs = d.diagnostics
+      .filter((x) => /^(validity|moments|risk)\//.test(String(x.code)))
+      .map((x) => `validity.rainbow.json:${x.range.start.line + 1}:${x.range.start.character + 1}: ${['', 'error', 'warning', 'information'][x.severity ?? 1]} [${x.code}] ${typeof x.message === 'string' ? x.message : x.message.value}`);
+    assert.deepEqual(theirs, printed);
     server.close(uri);
   });
 

@@ -6,24 +6,24 @@
  * Started by `rainbow lsp --stdio` (cli.ts) or by the extension's bundle (main.ts). Transport from
  * the command line (--stdio, --node-ipc, --socket=N), as every vscode-languageserver server.
  */
+import { dirname, resolve as resolvePath } from 'node:path';
 import {
   CodeActionKind,
-  createConnection,
   CodeLensRefreshRequest,
   CompletionItemKind,
-  MessageType,
-  ShowMessageNotification,
-  WorkDoneProgress,
+  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  WorkDoneProgress,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { dirname, resolve as resolvePath } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CANCEL_NOTIFICATION,
@@ -51,13 +51,8 @@ import { jsonDocument, jsonService, forgetJsonDocument } from './jsonService';
 import { readSettings } from './settings';
 import { nestsDeeperThan } from './specTree';
 
-export interface ServerOptions {
-  /** For tests: a connection over given streams instead of the command line's transport. */
-  connection?: Connection;
-}
-
-export function startServer(options: ServerOptions = {}): Connection {
-  const connection = options.connection ?? createConnection(ProposedFeatures.all);
+export function startServer(): Connection {
+  const connection = createConnection(ProposedFeatures.all);
   const textDocuments = new TextDocuments(TextDocument);
   let settings: RainbowSettings = DEFAULT_SETTINGS;
   let trusted = true;
@@ -81,13 +76,14 @@ export function startServer(options: ServerOptions = {}): Connection {
   // Plain window/showMessage notifications: every client shows them, none has to answer.
   const show = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const runner = new Runner({ crashed: (message) => show(MessageType.Error, `Rainbow Lab: ${message}; a new compute worker was started.`) });
+  const refreshLensesAndHints = (): void => {
+    if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
   const predictions = new Predictions(documents, runner, {
     notify: (n: PredictionNotification) => void connection.sendNotification(PREDICTION_NOTIFICATION, n),
     beginProgress: async (title) => (canShowProgress ? progressHandle(await connection.window.createWorkDoneProgress(), title) : undefined),
-    refresh: () => {
-      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-      if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
-    },
+    refresh: refreshLensesAndHints,
     warn: (message) => show(MessageType.Warning, message),
   });
 
@@ -112,6 +108,7 @@ export function startServer(options: ServerOptions = {}): Connection {
     documents.settings = settings;
     documents.access = access();
     documents.revalidateAll();
+    refreshLensesAndHints();
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -260,11 +257,10 @@ export function startServer(options: ServerOptions = {}): Connection {
   });
   connection.onRequest(SIMULATE_REQUEST, async (params: SimulateParams, token): Promise<SimulateResult> => {
     const progressToken = params.workDoneToken;
-    const outcome = predictions.simulate(params, (listener) => void token.onCancellationRequested(listener), (fraction, message) => {
+    if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'Simulating', cancellable: true, percentage: 0 });
+    const result = await predictions.simulate(params, (listener) => void token.onCancellationRequested(listener), (fraction, message) => {
       if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'report', percentage: Math.round(fraction * 100), message });
     });
-    if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'begin', title: 'Simulating', cancellable: true, percentage: 0 });
-    const result = await outcome;
     if (progressToken !== undefined) void connection.sendProgress(WorkDoneProgress.type, progressToken, { kind: 'end', message: result.status });
     return result;
   });
