@@ -139,3 +139,19 @@ test('Monte-Carlo: a relu pair on Gaussian inputs, centred at kappa0 of the mean
   const se = Math.sqrt((s01sq / samples - mean * mean) / samples);
   assert.ok(Math.abs((omega.data[1] as number) - mean) < 4 * se, `exact ${omega.data[1]} vs Monte-Carlo ${mean} +- ${se}`);
 });
+
+test('the experiment\'s "moments" is the default of every layer, student and teacher; a layer\'s own "moments" wins', () => {
+  const text = experimentText({
+    moments: 'exact',
+    input: { dimension: 10 },
+    teacher: { kind: 'network', network: { layers: [{ id: 'V', width: 8, activation: 'sign' }] }, noise: 0 },
+    student: { layers: [{ id: 'A', width: 12, activation: 'tanh' }, { id: 'B', width: 8, activation: 'relu', moments: 'linearized' }] },
+  });
+  const outcome = predict(text, '/spec.rainbow.json', memoryHost({ '/spec.rainbow.json': text }));
+  assert.ok(outcome.result);
+  assert.deepEqual(outcome.result.layers.map((l) => l.moments), ['exact', 'linearized']);
+  assert.deepEqual(
+    outcome.result.validity[0]?.layers.map((l) => `${l.role} ${l.id} ${l.moments}`),
+    ['student A exact', 'student B linearized', 'teacher V exact'],
+  );
+});
