@@ -34,6 +34,8 @@ const LAMBDA_GRID_POINTS = 61;
  * is recomputed only if it last took less than this (ms), else once the slider is released.
  */
 const OPTIMAL_DRAG_BUDGET_MS = 12;
+/** Likewise the lambda plot's optimum (one search at the marked n). */
+const OPTIMUM_DRAG_BUDGET_MS = 4;
 
 export class PreviewApp {
   private readonly page: Page;
@@ -62,6 +64,8 @@ export class PreviewApp {
   private lambdaData: LambdaCurve[] = [];
   private optimalMs = 0;
   private optimalPending = false;
+  private optimumMs = 0;
+  private optimumPending = false;
   private readonly dirty = new Set<Part>();
   private dragging = false;
   private headlineText = '';
@@ -280,7 +284,7 @@ export class PreviewApp {
 
     if (parts.has('curves')) this.computeTheory(design, whatIf);
     if (parts.has('curves') || parts.has('whatIf')) this.whatIfSeries = curveSeries(whatIfCurves(design, whatIf.lambda, whatIf.noiseVariance, this.memory));
-    if (parts.has('lambda')) this.lambdaData = lambdaCurves(design, whatIf.n, logGrid(...this.ranges.lambda, LAMBDA_GRID_POINTS), whatIf.noiseVariance, this.memory);
+    if (parts.has('lambda')) this.computeLambdaPlot(design, whatIf);
 
     this.learning.render(
       {
@@ -308,6 +312,7 @@ export class PreviewApp {
     this.root.dataset.renders = String(Number(this.root.dataset.renders ?? 0) + 1);
     this.root.dataset.renderMs = ms.toFixed(2);
     if (this.optimalPending && !this.dragging) this.schedule('curves');
+    if (this.optimumPending && !this.dragging) this.schedule('lambda');
   }
 
   /** The learning curves at the what-if noise; the optimal curve deferred while a drag would stutter. */
@@ -325,6 +330,20 @@ export class PreviewApp {
       const optimal = this.theory.filter((s) => s.choice === 'optimal');
       this.theory = orderLike(design, [...curves, ...optimal]);
     }
+  }
+
+  /** The lambda plot at the marked n; its optimum deferred while a drag would stutter. */
+  private computeLambdaPlot(design: Design, whatIf: WhatIf): void {
+    const grid = logGrid(...this.ranges.lambda, LAMBDA_GRID_POINTS);
+    const withOptimum = !this.dragging || this.optimumMs < OPTIMUM_DRAG_BUDGET_MS;
+    const started = performance.now();
+    const curves = lambdaCurves(design, whatIf.n, grid, whatIf.noiseVariance, this.memory, { optimum: withOptimum, previous: this.lambdaData });
+    if (withOptimum) {
+      // The optimum's share of the time: about 30 cold solves against one warm solve per penalty.
+      this.optimumMs = ((performance.now() - started) * 30) / (30 + grid.length / 4);
+      this.optimumPending = false;
+    } else this.optimumPending = true;
+    this.lambdaData = curves;
   }
 
   private renderSpectra(payload: PredictionPayload): void {

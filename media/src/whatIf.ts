@@ -156,8 +156,18 @@ export interface LambdaCurve {
   optimum?: { lambda: number; testError: number };
 }
 
-/** Test error against lambda at one n, on a log grid, with the optimum; every run. */
-export function lambdaCurves(design: Design, n: number, grid: readonly number[], noiseVariance: number, memory?: KappaMemory): LambdaCurve[] {
+/**
+ * Test error against lambda at one n, on a log grid, with the optimum; every run. With
+ * `optimum: false` the optimum (about 30 cold solves) is not searched: `previous`'s is kept.
+ */
+export function lambdaCurves(
+  design: Design,
+  n: number,
+  grid: readonly number[],
+  noiseVariance: number,
+  memory?: KappaMemory,
+  options: { optimum: boolean; previous?: readonly LambdaCurve[] } = { optimum: true },
+): LambdaCurve[] {
   const p = design.features;
   return design.runs.map((run, r) => {
     const inputs = withNoise(run.inputs, shifted(run, design, noiseVariance));
@@ -172,13 +182,14 @@ export function lambdaCurves(design: Design, n: number, grid: readonly number[],
       memory?.set(key, guess);
       return point.testError;
     });
-    const best = optimalCurve(inputs, [n], design.convention)[0];
+    const best = options.optimum ? optimalCurve(inputs, [n], design.convention)[0] : undefined;
+    const optimum = options.optimum ? (best && best.status === 'ok' ? { lambda: best.reportedLambda, testError: best.testError } : undefined) : options.previous?.[r]?.optimum;
     return {
       ...(run.sweepValue === undefined ? {} : { sweepValue: run.sweepValue }),
       n,
       lambdas: [...grid],
       testErrors,
-      ...(best && best.status === 'ok' ? { optimum: { lambda: best.reportedLambda, testError: best.testError } } : {}),
+      ...(optimum ? { optimum } : {}),
     };
   });
 }
