@@ -66,6 +66,13 @@ describe('predictions', () => {
     assert.ok((done.elapsedMs ?? -1) >= 0);
     assert.deepEqual(done.payload, cli('predict', file, '--json', '--eigenvalues'));
 
+    // Saved again without an edit: the same result at once, nothing recomputed.
+    const before = server.predictions.length;
+    server.save(uri);
+    const again = await server.waitForPrediction((p) => server.predictions.indexOf(p) >= before && p.uri === uri);
+    assert.equal(again.status, 'done');
+    assert.deepEqual(again.payload, done.payload);
+
     // The code lens shows the headline and opens the preview.
     const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(lenses.length, 1);

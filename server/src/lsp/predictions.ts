@@ -101,6 +101,13 @@ export class Predictions {
     }
     if (!validation.loaded.runs) return; // a network file: nothing to predict by itself
     const text = doc.getText();
+    // Saved again without an edit (or the files it reads unchanged since): the result stands.
+    // A spec that reads other files is recomputed, as one of them may have changed on disk.
+    const latest = this.results.get(uri);
+    if (latest && latest.text === text && validation.dependencies.size === 0 && !this.runner.has(jobKey('predict', uri))) {
+      this.sink.notify({ uri, version, status: 'done', payload: latest.payload, elapsedMs: Math.round(latest.elapsedMs) });
+      return;
+    }
     const outcome = await this.execute(uri, 'predict', text, {}, (progress) => this.sink.notify({ uri, version, status: 'computing', ...(progress ? { progress } : {}) }));
     if (outcome.status !== 'done') {
       if (outcome.status === 'timeout') this.sink.warn(`Rainbow Lab: the prediction of ${shortName(uri)} was ${outcome.message}.`);
