@@ -14,8 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { predictionSteps } from '../../server/src/core/prediction';
-import { simulationSteps } from '../../server/src/core/simulation/pipeline';
+import { predictionSteps } from '../../server/src/core';
+import { simulationSteps } from '../../server/src/core';
 import { nodeHost } from '../../server/src/nodeHost';
 
 export const STAGES = ['load', 'weights', 'moments', 'spectrum', 'layerSpectra', 'curve', 'optimal', 'simulation'] as const;

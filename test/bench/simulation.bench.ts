@@ -7,7 +7,7 @@
  *
  * (defaults: 10 repetitions, the `auto` choice of ridge factorisation).
  */
-import { simulate } from '../../server/src/core/simulation/pipeline';
+import { simulate } from '../../server/src/core';
 import type { RidgeMethod } from '../../server/src/core/simulation/ridge';
 import { nodeHost } from '../../server/src/nodeHost';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { predict } from '../../server/src/core/prediction';
+import { predict } from '../../server/src/core';
 import { nodeHost } from '../../server/src/nodeHost';
 import { listedCases } from '../support/listing';
 import { repoRoot } from '../support/paths';

@@ -10,7 +10,7 @@ import { symmetricEigenvalues } from '../../server/src/core/linalg/eigen';
 import type { Matrix } from '../../server/src/core/linalg/matrix';
 import { realizeWeights } from '../../server/src/core/model/weights';
 import { encodeNpy } from '../../server/src/core/npy';
-import { predict } from '../../server/src/core/prediction';
+import { predict } from '../../server/src/core';
 import { Random } from '../../server/src/core/rng';
 import { experimentText, memoryHost } from '../support/memoryHost';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { LARGE_ARRAY_DOUBLES, allocateDoubles, setLargeArrayAdvisor } from '../../server/src/core/linalg/memory';
 import { WasmKernels, kernelsModule } from '../../server/src/core/linalg/wasm/instance';
-import { predict } from '../../server/src/core/prediction';
+import { predict } from '../../server/src/core';
 import { hugePagesAddon, installHugePageAdvice } from '../../server/src/hugePages';
 import { experimentText, memoryHost } from '../support/memoryHost';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeNpy } from '../../server/src/core/npy';
-import { predict } from '../../server/src/core/prediction';
+import { predict } from '../../server/src/core';
 import { experimentText, memoryHost } from '../support/memoryHost';
 
 const SPEC = '/spec.rainbow.json';

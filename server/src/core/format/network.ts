@@ -3,6 +3,7 @@
  * models: default ids, fan-ins, activations, weight forms, data files. References between layers
  * are checked later, once the student and the teacher are both known (see references.ts).
  */
+import { transpose } from '../linalg/products';
 import { makeActivation } from '../model/activations';
 import type { LayerModel, Role, RowCovarianceModel, WeightBase, WeightsModel } from '../model/types';
 import { powPositive } from '../reproducibleMath';
@@ -88,15 +89,9 @@ function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string,
           : 'the transpose; if these are PyTorch weights (nn.Linear.weight), use "layout": "outIn"'
         : undefined;
     const m = ctx.readMatrix(doc, `${pointer}/file`, weights.file, rows, cols, `weights of layer "${layer.id}" (layout ${layout})`, transposeHint);
-    if (m) base = { kind: 'file', matrix: layout === 'outIn' ? m : transposed(m) };
+    if (m) base = { kind: 'file', matrix: layout === 'outIn' ? m : transpose(m) };
   }
   return base && { base, plus };
-}
-
-function transposed(m: { rows: number; cols: number; data: Float64Array }): { rows: number; cols: number; data: Float64Array } {
-  const out = new Float64Array(m.data.length);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j * m.rows + i] = m.data[i * m.cols + j] as number;
-  return { rows: m.cols, cols: m.rows, data: out };
 }
 
 function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: string, c: RowCovariance, fanIn: number): RowCovarianceModel | undefined {

@@ -1,7 +1,9 @@
 /**
  * Which implementation runs the dense kernels: the WebAssembly SIMD kernels (wasm/) or the pure
  * TypeScript ones (products.ts, householder.ts, tridiagonalQL.ts). The exported functions of
- * products.ts and eigen.ts keep one signature and dispatch here, so callers never choose.
+ * products.ts and eigen.ts keep one signature and offer each call to the accelerator this module
+ * installs when it is loaded (accelerator.ts), so callers never choose; the engine's front
+ * (core/index.ts) loads it, and the TypeScript kernels alone never do.
  *
  * Default: 'wasm' when the module compiles and instantiates with SIMD on a shared memory (Node 20
  * does), otherwise 'typescript'. Both compute the same quantities with the same algorithms'
@@ -13,13 +15,17 @@
  * the reduction's symmetric products and the eigenvector rotations are then shared with them over
  * the kernels' shared memory. The engine stays synchronous and never imports worker_threads.
  */
+import { installAccelerator, type Accelerator } from "./accelerator";
+import * as eigen from "./wasm/eigen";
 import { WasmKernels, kernelsModule } from "./wasm/instance";
 import { serveHelper } from "./wasm/parallel";
+import * as products from "./wasm/products";
 
 export type LinalgBackend = "wasm" | "typescript";
 
 let selected: LinalgBackend | undefined;
 let kernels: WasmKernels | undefined;
+let accelerated: Accelerator | undefined;
 let attempted = false;
 let failure: string | undefined;
 
@@ -28,12 +34,32 @@ function load(): WasmKernels | undefined {
     attempted = true;
     try {
       kernels = new WasmKernels(kernelsModule());
+      accelerated = wasmAccelerator(kernels);
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
   }
   return kernels;
 }
+
+/** The calls of products.ts and eigen.ts on one instance of the WebAssembly kernels. */
+function wasmAccelerator(k: WasmKernels): Accelerator {
+  return {
+    multiply: (a, b) => products.multiply(k, a, b),
+    multiplyTransposed: (a, b) => products.multiplyTransposed(k, a, b),
+    transposeMultiply: (a, b) => products.transposeMultiply(k, a, b),
+    congruence: (w, s) => products.congruence(k, w, s),
+    factoredCongruence: (w, v, a, b) => products.factoredCongruence(k, w, v, a, b),
+    gram: (a) => products.gram(k, a),
+    transposeGram: (a) => products.transposeGram(k, a),
+    symmetricEigenvalues: (a, vectors) => eigen.symmetricEigenvalues(k, a, vectors),
+    symmetricTridiagonalForm: (a) => eigen.symmetricTridiagonalForm(k, a),
+    symmetricEigen: (a) => eigen.symmetricEigen(k, a),
+  };
+}
+
+// Loading this module makes the WebAssembly kernels (once selected) serve every kernel call.
+installAccelerator(() => (linalgBackend() === "wasm" ? accelerated : undefined));
 
 /** The backend in use (choosing the default on first use). */
 export function linalgBackend(): LinalgBackend {

@@ -10,44 +10,19 @@
  * rotation and vector) instead of accumulating the p x p eigenvector matrix: 4/3 p^3 flops for the
  * reduction plus O(p^2) for QL, where forming the eigenvectors costs several p^3 more.
  *
- * Both decompositions run on the WebAssembly SIMD kernels (wasm/eigen.ts: blocked reduction, same
- * QL) when that backend is selected (backend.ts); the TypeScript path below is the fallback.
+ * Both decompositions are first offered to the installed accelerator (accelerator.ts: the
+ * WebAssembly SIMD kernels of wasm/eigen.ts, blocked reduction and the same QL, when backend.ts has
+ * selected them); the TypeScript path below is the fallback.
  */
+import { accelerator } from "./accelerator";
 import { Matrix, zeros } from "./matrix";
-import { choleskyFactor } from "./cholesky";
 import { accumulateReflectors, applyReflectors, tridiagonalise } from "./householder";
-import { gram, scaleColumns, transposeGram } from "./products";
+import { ascendingOrder } from "./order";
+import { gram, scaleColumns } from "./products";
+import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "./results";
 import { implicitQL } from "./tridiagonalQL";
-import { activeKernels } from "./backend";
-import * as wasm from "./wasm/eigen";
-import { ascendingOrder } from './order';
 
-export interface EigenvaluesResult {
-  /** Eigenvalues in ascending order. */
-  readonly values: Float64Array;
-  /** For each input vector v, the projections (U^T v)_j on the eigenvector of values[j]. */
-  readonly projections: Float64Array[];
-  /** False if QL hit its iteration cap; values and projections are then unreliable. */
-  readonly converged: boolean;
-}
-
-export interface EigenResult {
-  /** Eigenvalues in ascending order. */
-  readonly values: Float64Array;
-  /** Orthogonal matrix whose column j is the unit eigenvector of values[j]. */
-  readonly vectors: Matrix;
-  readonly converged: boolean;
-}
-
-/** A = Q T Q^T with T symmetric tridiagonal (see symmetricTridiagonalForm). */
-export interface TridiagonalForm {
-  /** Diagonal of T. */
-  readonly diagonal: Float64Array;
-  /** offDiagonal[i] couples i-1 and i; offDiagonal[0] = 0. */
-  readonly offDiagonal: Float64Array;
-  /** Q^T: row i is column i of Q (orthogonal). */
-  readonly qTransposed: Matrix;
-}
+export type { EigenResult, EigenvaluesResult, TridiagonalForm } from "./results";
 
 /** Square with a finite lower triangle (the only part the reduction reads). */
 function requireSymmetricInput(a: Matrix, what: string): void {
@@ -73,8 +48,7 @@ export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[]
   vectors.forEach((v, k) => {
     if (v.length !== n) throw new RangeError(`symmetricEigenvalues: vector ${k} has length ${v.length}, matrix is ${n}x${n}`);
   });
-  const kernels = activeKernels();
-  const fast = kernels && wasm.symmetricEigenvalues(kernels, a, vectors);
+  const fast = accelerator()?.symmetricEigenvalues(a, vectors);
   if (fast) return fast;
   const w = Float64Array.from(a.data);
   const d = new Float64Array(n);
@@ -110,8 +84,7 @@ export function symmetricEigenvalues(a: Matrix, vectors: readonly Float64Array[]
  */
 export function symmetricEigen(a: Matrix): EigenResult {
   requireSymmetricInput(a, "symmetricEigen");
-  const kernels = activeKernels();
-  const fast = kernels && wasm.symmetricEigen(kernels, a);
+  const fast = accelerator()?.symmetricEigen(a);
   if (fast) return fast;
   const n = a.rows;
   // Rows of y are the eigenvectors being formed: Q^T, then U^T after QL's rotations.
@@ -141,9 +114,7 @@ export function symmetricEigen(a: Matrix): EigenResult {
  */
 export function symmetricTridiagonalForm(a: Matrix): TridiagonalForm {
   requireSymmetricInput(a, "symmetricTridiagonalForm");
-  const kernels = activeKernels();
-  const fast = kernels && wasm.symmetricTridiagonalForm(kernels, a);
-  return fast ?? tridiagonalFormTs(a);
+  return accelerator()?.symmetricTridiagonalForm(a) ?? tridiagonalFormTs(a);
 }
 
 /** The TypeScript reduction behind symmetricTridiagonalForm and symmetricEigen. */
@@ -185,36 +156,4 @@ export function psdSquareRoot(a: Matrix): Matrix {
     quarter[j] = lambda > 0 ? Math.sqrt(Math.sqrt(lambda)) : 0;
   }
   return gram(scaleColumns(vectors, quarter));
-}
-
-/**
- * Inverse of a symmetric positive definite matrix from its Cholesky factor: A^{-1} = L^{-T} L^{-1},
- * formed as (L^{-1})^T (L^{-1}) so that it is exactly symmetric. Throws if A is not positive definite.
- */
-export function psdInverse(a: Matrix): Matrix {
-  const l = choleskyFactor(a);
-  if (l === undefined) throw new Error(`psdInverse: the ${a.rows}x${a.cols} matrix is not positive definite`);
-  return transposeGram(lowerTriangularInverse(l));
-}
-
-/** Inverse of a lower triangular matrix with nonzero diagonal, one row of X = L^{-1} at a time. */
-function lowerTriangularInverse(l: Matrix): Matrix {
-  const n = l.rows;
-  const x = zeros(n, n);
-  const xd = x.data;
-  const ld = l.data;
-  for (let i = 0; i < n; i++) {
-    // Row x of X solves x L = e_i, from the last column down:
-    // x[k] = (delta_ik - sum_{j>k} x[j] L[j][k]) / L[k][k]. The sums are accumulated in x[0..k)
-    // by subtracting x[k] times row k of L as soon as x[k] is known, so L is read by rows.
-    const xi = i * n;
-    xd[xi + i] = 1;
-    for (let k = i; k >= 0; k--) {
-      const lk = k * n;
-      const v = xd[xi + k] / ld[lk + k];
-      xd[xi + k] = v;
-      for (let j = 0; j < k; j++) xd[xi + j] -= v * ld[lk + j];
-    }
-  }
-  return x;
 }

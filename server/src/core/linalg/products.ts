@@ -13,12 +13,12 @@
  *
  * Every function allocates its output and scratch once per call; nothing allocates in the loops.
  *
- * The six products dispatch to the WebAssembly SIMD kernels (wasm/products.ts) when that backend
- * is selected (backend.ts); the code below is the pure TypeScript path and the fallback.
+ * The products first offer the call to the installed accelerator (accelerator.ts: the WebAssembly
+ * SIMD kernels of wasm/products.ts when backend.ts has selected them); the code below is the pure
+ * TypeScript path and the fallback.
  */
+import { accelerator } from "./accelerator";
 import { Matrix, zeros } from "./matrix";
-import { activeKernels } from "./backend";
-import * as wasm from "./wasm/products";
 
 /** Depth of a packed panel: a strip holds kc x 4 doubles (8 KiB at kc = 256), so the B strip in use stays in L1. */
 const KC = 256;
@@ -203,22 +203,19 @@ function requireShape(ok: boolean, what: string, a: Matrix, b: Matrix): void {
 /** A B. */
 export function multiply(a: Matrix, b: Matrix): Matrix {
   requireShape(a.cols === b.rows, "multiply", a, b);
-  const kernels = activeKernels();
-  return (kernels && wasm.multiply(kernels, a, b)) ?? gemm(a.rows, b.cols, a.cols, rowsOf(a), colsOf(b), false);
+  return accelerator()?.multiply(a, b) ?? gemm(a.rows, b.cols, a.cols, rowsOf(a), colsOf(b), false);
 }
 
 /** A B^T (for example W Omega W^T's second factor, or features X W^T). */
 export function multiplyTransposed(a: Matrix, b: Matrix): Matrix {
   requireShape(a.cols === b.cols, "multiplyTransposed", a, b);
-  const kernels = activeKernels();
-  return (kernels && wasm.multiplyTransposed(kernels, a, b)) ?? gemm(a.rows, b.rows, a.cols, rowsOf(a), rowsOf(b), false);
+  return accelerator()?.multiplyTransposed(a, b) ?? gemm(a.rows, b.rows, a.cols, rowsOf(a), rowsOf(b), false);
 }
 
 /** A^T B. */
 export function transposeMultiply(a: Matrix, b: Matrix): Matrix {
   requireShape(a.rows === b.rows, "transposeMultiply", a, b);
-  const kernels = activeKernels();
-  return (kernels && wasm.transposeMultiply(kernels, a, b)) ?? gemm(a.cols, b.cols, a.rows, colsOf(a), colsOf(b), false);
+  return accelerator()?.transposeMultiply(a, b) ?? gemm(a.cols, b.cols, a.rows, colsOf(a), colsOf(b), false);
 }
 
 /**
@@ -228,8 +225,7 @@ export function transposeMultiply(a: Matrix, b: Matrix): Matrix {
  */
 export function congruence(w: Matrix, s: Matrix): Matrix {
   requireShape(s.rows === s.cols && w.cols === s.rows, "congruence", w, s);
-  const kernels = activeKernels();
-  const fast = kernels && wasm.congruence(kernels, w, s);
+  const fast = accelerator()?.congruence(w, s);
   if (fast) return fast;
   const t = multiply(w, s);
   return gemm(w.rows, w.rows, w.cols, rowsOf(t), rowsOf(w), true);
@@ -241,8 +237,7 @@ export function congruence(w: Matrix, s: Matrix): Matrix {
  */
 export function factoredCongruence(w: Matrix, v: Matrix, a: number, b: number): Matrix {
   requireShape(w.cols === v.rows, "factoredCongruence", w, v);
-  const kernels = activeKernels();
-  const fast = kernels && wasm.factoredCongruence(kernels, w, v, a, b);
+  const fast = accelerator()?.factoredCongruence(w, v, a, b);
   if (fast) return fast;
   const h = gram(multiply(w, v));
   const g = gram(w);
@@ -252,14 +247,12 @@ export function factoredCongruence(w: Matrix, v: Matrix, a: number, b: number): 
 
 /** A A^T, exactly symmetric. */
 export function gram(a: Matrix): Matrix {
-  const kernels = activeKernels();
-  return (kernels && wasm.gram(kernels, a)) ?? gemm(a.rows, a.rows, a.cols, rowsOf(a), rowsOf(a), true);
+  return accelerator()?.gram(a) ?? gemm(a.rows, a.rows, a.cols, rowsOf(a), rowsOf(a), true);
 }
 
 /** A^T A, exactly symmetric. */
 export function transposeGram(a: Matrix): Matrix {
-  const kernels = activeKernels();
-  return (kernels && wasm.transposeGram(kernels, a)) ?? gemm(a.cols, a.cols, a.rows, colsOf(a), colsOf(a), true);
+  return accelerator()?.transposeGram(a) ?? gemm(a.cols, a.cols, a.rows, colsOf(a), colsOf(a), true);
 }
 
 /** A^T, copied in 32x32 tiles so that both the reads and the writes stay in cache. */
@@ -310,26 +303,6 @@ export function transposeMatVec(a: Matrix, x: Float64Array): Float64Array {
   return y;
 }
 
-/** s A. */
-export function scale(a: Matrix, s: number): Matrix {
-  const out = zeros(a.rows, a.cols);
-  const src = a.data;
-  const dst = out.data;
-  for (let i = 0; i < src.length; i++) dst[i] = src[i] * s;
-  return out;
-}
-
-/** A + s B (new matrix). */
-export function addScaled(a: Matrix, b: Matrix, s: number): Matrix {
-  requireShape(a.rows === b.rows && a.cols === b.cols, "addScaled", a, b);
-  const out = zeros(a.rows, a.cols);
-  const x = a.data;
-  const y = b.data;
-  const dst = out.data;
-  for (let i = 0; i < x.length; i++) dst[i] = x[i] + s * y[i];
-  return out;
-}
-
 /** A + c I for a number c, or A + diag(c) for a vector c (new matrix; A square). */
 export function addDiagonal(a: Matrix, c: number | Float64Array): Matrix {
   const n = a.rows;
@@ -339,22 +312,6 @@ export function addDiagonal(a: Matrix, c: number | Float64Array): Matrix {
   const d = out.data;
   for (let i = 0; i < n; i++) d[i * n + i] += typeof c === "number" ? c : c[i];
   return out;
-}
-
-/** The diagonal of A (length min(rows, cols)). */
-export function diagonal(a: Matrix): Float64Array {
-  const n = Math.min(a.rows, a.cols);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = a.data[i * a.cols + i];
-  return out;
-}
-
-/** Sum of the diagonal entries. */
-export function trace(a: Matrix): number {
-  const n = Math.min(a.rows, a.cols);
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a.data[i * a.cols + i];
-  return s;
 }
 
 /** diag(d) A: row i multiplied by d[i]. */

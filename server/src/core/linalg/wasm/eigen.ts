@@ -8,10 +8,11 @@
  * Each function returns undefined when its arrays do not fit in the kernels' memory; the caller
  * then uses the TypeScript path.
  */
-import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../eigen";
 import type { Matrix } from "../matrix";
-import type { KernelExports, WasmKernels } from "./instance";
 import { ascendingOrder } from "../order";
+import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../results";
+import type { KernelExports } from "./exports";
+import type { WasmKernels } from "./instance";
 
 /** QL sweeps allowed per eigenvalue before giving up (as tridiagonalQL.ts). */
 const MAX_SWEEPS_PER_EIGENVALUE = 60;

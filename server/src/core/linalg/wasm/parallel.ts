@@ -17,7 +17,7 @@
  * A helper must live as long as the thread that uses it (terminate both together): a helper
  * stopped in the middle of a tile would leave the caller waiting.
  */
-import type { KernelExports } from "./instance";
+import type { KernelExports } from "./exports";
 
 /** Uint32 index of the job description in the reserved first page (byte 1024). */
 const JOB = 256;
