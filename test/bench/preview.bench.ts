@@ -45,9 +45,10 @@ function nodeCosts(payload: PredictionPayload): void {
     ['noise slider: fixed penalties, what-if, λ plot', timeIt((k) => {
       theoryCurves(design, noiseAt(k), { optimal: false, memory });
       whatIfCurves(design, lambdaAt(0), noiseAt(k), memory);
-      lambdaCurves(design, nAt(0), grid, noiseAt(k), memory);
+      lambdaCurves(design, nAt(0), grid, noiseAt(k), memory, { optimum: false });
     })],
     ['optimal-λ curve (deferred to release if slow)', timeIt((k) => theoryCurves(design, noiseAt(k), { optimal: true, memory }))],
+    ['λ plot optimum (deferred to release if slow)', timeIt((k) => lambdaCurves(design, nAt(k), grid.slice(0, 2), noiseAt(k), undefined, { optimum: true }))],
   ];
   console.log(`\nPreview what-if, Node ${process.version}, p = ${design.features}, ${design.samples.length} sample sizes, penalties ${design.choices.join(', ')} (median of ${REPEATS}):`);
   for (const [what, ms] of rows) console.log(`  ${what.padEnd(52)} ${ms.toFixed(2).padStart(8)} ms`);
