@@ -20,6 +20,7 @@ import { loadExperiment, type LoadedExperiment } from './format/load';
 import type { SpecDocument } from './format/document';
 import { placeProblem } from './format/place';
 import { assessValidity, type ValidityReport } from './model/validity';
+import { relay, runToEnd } from './steps';
 
 const STAGE_MESSAGES: Record<Stage, string> = {
   load: 'reading the spec',
@@ -211,14 +212,9 @@ export function* predictionSteps(
       return event;
     };
     try {
-      const steps = analyse(model);
-      let step = steps.next();
-      while (!step.done) {
-        yield progress(step.value);
-        step = steps.next();
-      }
-      const { moments, risk, summary } = step.value;
-      onAnalysed?.({ run, model, ...(sweepValue === undefined ? {} : { sweepValue }), analysis: step.value, documents: loaded.documents });
+      const analysis = yield* relay(analyse(model), progress);
+      const { moments, risk, summary } = analysis;
+      onAnalysed?.({ run, model, ...(sweepValue === undefined ? {} : { sweepValue }), analysis, documents: loaded.documents });
       const tag = sweepValue === undefined ? {} : { sweepValue };
       // The hidden layers' spectra, for their summaries (min, mean, max) in every report and their
       // eigenvalues when asked for. Solving them on a helper thread during the learning curve was
@@ -327,10 +323,5 @@ function pointReport(point: CurvePoint, tag: { sweepValue?: number }): PointRepo
 
 /** Runs every stage to the end (CLI, tests). */
 export function predict(text: string, file: string, host: SpecHost, onProgress?: (p: Progress) => void, options: PredictionOptions = {}): PredictionOutcome {
-  const steps = predictionSteps(text, file, host, undefined, options);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    onProgress?.(next.value);
-  }
+  return runToEnd(predictionSteps(text, file, host, undefined, options), onProgress);
 }

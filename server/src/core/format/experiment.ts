@@ -6,6 +6,7 @@
 import type { Matrix } from '../linalg/matrix';
 import type { Covariance, ExperimentModel, LayerModel, SimulationPlan, TargetModel } from '../model/types';
 import type { ResolveContext } from './context';
+import { DEFAULTS } from './defaults';
 import type { SpecDocument } from './document';
 import { checkLength, nonNegative, powerLawDiagonal, resolveNetwork, symmetric } from './network';
 import { exp, log } from '../reproducibleMath';
@@ -28,14 +29,14 @@ export function resolveExperiment(ctx: ResolveContext, doc: SpecDocument, value:
   return {
     file: doc.file,
     title: value.title ?? fileTitle(doc.file),
-    seed: value.seed ?? 0,
+    seed: value.seed ?? DEFAULTS.seed,
     dimension: d,
     inputCovariance: input.covariance,
     inputSamples: input.samples,
     student,
     target,
     lambdas: value.ridge.lambda === 'optimal' ? ['optimal'] : value.ridge.lambda,
-    convention: value.ridge.convention ?? 'sum',
+    convention: value.ridge.convention ?? DEFAULTS.convention,
     samples,
     simulate,
     sources: {
@@ -53,7 +54,7 @@ function fileTitle(file: string): string {
 }
 
 function resolveInput(ctx: ResolveContext, doc: SpecDocument, value: Experiment, d: number): { covariance: Covariance; samples: Matrix | undefined } | undefined {
-  const c = value.input.covariance ?? 'identity';
+  const c = value.input.covariance ?? DEFAULTS.inputCovariance;
   const pointer = '/input/covariance';
   if (c === 'identity') return { covariance: { kind: 'identity', size: d }, samples: undefined };
   if ('powerLaw' in c) return { covariance: { kind: 'diagonal', values: powerLawDiagonal(d, c.powerLaw) }, samples: undefined };
@@ -93,18 +94,18 @@ function resolveTarget(
     case 'linear': {
       const beta = t.weights && ctx.readVector(doc, '/teacher/weights/file', t.weights.file, d, 'teacher vector beta');
       if (t.weights && !beta) return undefined;
-      return { kind: 'linear', beta, noise: t.noise ?? 0 };
+      return { kind: 'linear', beta, noise: t.noise ?? DEFAULTS.labelNoise };
     }
     case 'student': {
       const readout = t.readout && t.readout !== 'random' ? ctx.readVector(doc, '/teacher/readout/file', t.readout.file, p, 'teacher readout theta') : undefined;
       if (t.readout && t.readout !== 'random' && !readout) return undefined;
-      return { kind: 'student', readout, noise: t.noise ?? 0 };
+      return { kind: 'student', readout, noise: t.noise ?? DEFAULTS.labelNoise };
     }
     case 'network': {
       const k = teacherLayers[teacherLayers.length - 1]?.width ?? d;
       const readout = t.readout && t.readout !== 'random' ? ctx.readVector(doc, '/teacher/readout/file', t.readout.file, k, 'teacher readout theta') : undefined;
       if (t.readout && t.readout !== 'random' && !readout) return undefined;
-      return { kind: 'network', layers: teacherLayers, readout, noise: t.noise ?? 0 };
+      return { kind: 'network', layers: teacherLayers, readout, noise: t.noise ?? DEFAULTS.labelNoise };
     }
     case 'data': {
       const c = value.input.covariance;
@@ -126,7 +127,7 @@ export function sampleSizes(s: Experiment['samples'] | { from: number; to: numbe
   else if ('n' in s) raw = s.n;
   else {
     const { from, to, points } = s;
-    const spacing = s.spacing ?? 'log';
+    const spacing = s.spacing ?? DEFAULTS.spacing;
     raw = [];
     for (let i = 0; i < points; i++) {
       const t = points === 1 ? 0 : i / (points - 1);
@@ -149,7 +150,7 @@ export function sampleSizes(s: Experiment['samples'] | { from: number; to: numbe
 function simulationPlan(value: Experiment): SimulationPlan | undefined {
   const s = value.simulate;
   if (!s) return undefined;
-  return { n: sampleSizes(s.n), repeats: s.repeats ?? 10, testSamples: s.testSamples ?? 2000 };
+  return { n: sampleSizes(s.n), repeats: s.repeats ?? DEFAULTS.repeats, testSamples: s.testSamples ?? DEFAULTS.testSamples };
 }
 
 function checkDistinctPenalties(ctx: ResolveContext, doc: SpecDocument, choices: readonly (number | 'optimal')[]): void {

@@ -8,6 +8,7 @@ import { makeActivation } from '../model/activations';
 import type { LayerModel, Role, RowCovarianceModel, WeightBase, WeightsModel } from '../model/types';
 import { powPositive } from '../reproducibleMath';
 import type { ResolveContext } from './context';
+import { DEFAULTS } from './defaults';
 import type { SpecDocument } from './document';
 import type { Experiment, Layer, NetworkFile, RowCovariance, Weights } from './types.generated';
 
@@ -43,10 +44,11 @@ export function resolveNetwork(
       depth: index + 1,
       width: layer.width,
       fanIn: previousWidth,
-      activation: typeof layer.activation === 'string' ? makeActivation(layer.activation) : makeActivation(layer.activation.name, layer.activation.gain ?? 1),
+      activation: typeof layer.activation === 'string' ? makeActivation(layer.activation) : makeActivation(layer.activation.name, layer.activation.gain ?? DEFAULTS.gain),
       activationSpec: layer.activation,
-      weights: { base: { kind: 'gaussian', rowCovariance: { kind: 'identity' }, scale: 1 }, plus: [] },
-      linearization: layer.weights?.linearization ?? 'average',
+      // Absent weights: the schema's default, Gaussian with identity row covariance (DEFAULT_WEIGHTS).
+      weights: { base: { kind: 'gaussian', rowCovariance: { kind: DEFAULTS.rowCovariance }, scale: DEFAULTS.gaussianScale }, plus: [] },
+      linearization: layer.weights?.linearization ?? DEFAULTS.linearization,
       moments: layer.moments ?? defaultMoments,
       source: { file: site.doc.file, pointer: layerPointer },
     };
@@ -72,15 +74,15 @@ function networkSite(ctx: ResolveContext, doc: SpecDocument, pointer: string, va
 }
 
 function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string, weights: Weights, layer: LayerModel): WeightsModel | undefined {
-  const plus = (weights.plus ?? []).map((term) => ({ layer: term.layer, scale: term.scale ?? 1 }));
+  const plus = (weights.plus ?? []).map((term) => ({ layer: term.layer, scale: term.scale ?? DEFAULTS.plusScale }));
   let base: WeightBase | undefined;
   if ('gaussian' in weights) {
-    const rowCovariance = resolveRowCovariance(ctx, doc, `${pointer}/gaussian/rowCovariance`, weights.gaussian.rowCovariance ?? 'identity', layer.fanIn);
-    if (rowCovariance) base = { kind: 'gaussian', rowCovariance, scale: weights.gaussian.scale ?? 1 };
+    const rowCovariance = resolveRowCovariance(ctx, doc, `${pointer}/gaussian/rowCovariance`, weights.gaussian.rowCovariance ?? DEFAULTS.rowCovariance, layer.fanIn);
+    if (rowCovariance) base = { kind: 'gaussian', rowCovariance, scale: weights.gaussian.scale ?? DEFAULTS.gaussianScale };
   } else if ('sameAs' in weights) {
     base = { kind: 'sameAs', layer: weights.sameAs };
   } else {
-    const layout = weights.layout ?? 'outIn';
+    const layout = weights.layout ?? DEFAULTS.layout;
     const [rows, cols] = layout === 'outIn' ? [layer.width, layer.fanIn] : [layer.fanIn, layer.width];
     const transposeHint = (shape: readonly number[]): string | undefined =>
       rows !== cols && shape[0] === cols && shape[1] === rows
@@ -111,8 +113,8 @@ function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: s
     }
     return { kind: 'spiked', strength: c.spiked.strength, rank: c.spiked.rank };
   }
-  if ('gram' in c) return { kind: 'gram', layer: c.gram.layer, shift: c.gram.shift ?? 0 };
-  if ('inverseGram' in c) return { kind: 'inverseGram', layer: c.inverseGram.layer, shift: c.inverseGram.shift ?? 0 };
+  if ('gram' in c) return { kind: 'gram', layer: c.gram.layer, shift: c.gram.shift ?? DEFAULTS.gramShift };
+  if ('inverseGram' in c) return { kind: 'inverseGram', layer: c.inverseGram.layer, shift: c.inverseGram.shift ?? DEFAULTS.gramShift };
   const matrix = ctx.readMatrix(doc, `${pointer}/file`, c.file, fanIn, fanIn, 'row covariance');
   if (matrix && !symmetric(ctx, doc, `${pointer}/file`, matrix)) return undefined;
   return matrix && { kind: 'dense', matrix };

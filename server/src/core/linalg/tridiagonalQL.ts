@@ -12,11 +12,14 @@
  * entry is loaded and stored once per rotation instead of twice.
  */
 
-/** QL sweeps allowed per eigenvalue before giving up (EISPACK uses 30; typical is 1 to 3). */
-const MAX_SWEEPS_PER_EIGENVALUE = 60;
+/**
+ * QL sweeps allowed per eigenvalue before giving up (EISPACK uses 30; typical is 1 to 3). The
+ * WebAssembly QL (wasm/eigen.ts) uses the same limits.
+ */
+export const MAX_SWEEPS_PER_EIGENVALUE = 60;
 
 /** Rotations logged before they are applied to R (20 bytes each: about 1.3 MB). */
-const LOG_CAPACITY = 1 << 16;
+export const LOG_CAPACITY = 1 << 16;
 
 /** Columns of R per slice when applying logged rotations. */
 const SLICE = 8;

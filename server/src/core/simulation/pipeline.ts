@@ -10,6 +10,7 @@ import { predictionSteps, type AnalysedRun, type PredictionResult, type Progress
 import { ProblemError, type Problem } from '../problems';
 import { placeProblem } from '../format/place';
 import { simulateRun, simulationSizeProblem, type SimulationOptions, type SimulationPoint, type SimulationTimings } from './run';
+import { relay, runToEnd } from '../steps';
 
 export interface SimulationProgress extends Progress {
   stage: 'simulation';
@@ -76,18 +77,13 @@ export function* simulationSteps(
   for (const a of runnable) {
     const runs = analysed.length;
     try {
-      const steps = simulateRun(a.model, a.analysis, a.run, options);
-      let step = steps.next();
-      while (!step.done) {
-        done++;
-        const { n, repeat } = step.value;
+      const simulated = yield* relay(simulateRun(a.model, a.analysis, a.run, options), ({ n, repeat }): SimulationProgress => {
         const message = `simulating n = ${n}, repetition ${repeat + 1} of ${repeatsOf(a)}`;
-        yield { stage: 'simulation', run: a.run, runs, message, n, repeat, completed: done, total };
-        step = steps.next();
-      }
+        return { stage: 'simulation', run: a.run, runs, message, n, repeat, completed: ++done, total };
+      });
       const tag = a.sweepValue === undefined ? {} : { sweepValue: a.sweepValue };
-      for (const point of step.value.points) result.simulation.push({ ...point, ...tag });
-      const timings = step.value.timings;
+      for (const point of simulated.points) result.simulation.push({ ...point, ...tag });
+      const timings = simulated.timings;
       if (timings) {
         const sum = (result.simulationTimings ??= { setup: 0, features: 0, gram: 0, factorisation: 0, evaluation: 0, population: 0 });
         for (const key of Object.keys(timings) as (keyof SimulationTimings)[]) sum[key] += timings[key];
@@ -108,10 +104,5 @@ export function simulate(
   options: SimulationOptions = {},
   onProgress?: (p: Progress | SimulationProgress) => void,
 ): SimulationOutcome {
-  const steps = simulationSteps(text, file, host, options);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    onProgress?.(next.value);
-  }
+  return runToEnd(simulationSteps(text, file, host, options), onProgress);
 }

@@ -12,12 +12,9 @@ import type { Matrix } from "../matrix";
 import { ascendingOrder } from "../order";
 import type { EigenResult, EigenvaluesResult, TridiagonalForm } from "../results";
 import type { KernelExports } from "./exports";
+import { LOG_CAPACITY, MAX_SWEEPS_PER_EIGENVALUE } from "../tridiagonalQL";
 import type { WasmKernels } from "./instance";
 
-/** QL sweeps allowed per eigenvalue before giving up (as tridiagonalQL.ts). */
-const MAX_SWEEPS_PER_EIGENVALUE = 60;
-/** Rotations logged before they are applied (as tridiagonalQL.ts). */
-const LOG_CAPACITY = 1 << 16;
 /** ql's target: q vectors one after the other, or the rows of an n x n matrix. */
 const QL_VECTORS = 0;
 const QL_ROWS = 1;
