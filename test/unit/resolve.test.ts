@@ -152,9 +152,10 @@ test('labels whose length differs from the number of samples', () => {
 });
 
 test('an indefinite input covariance is refused instead of predicting', () => {
-  const cov = encodeNpy([2, 2], [1, 2, 2, 1]);
+  // Every |C_ij| <= sqrt(C_ii C_jj), so only the moments stage can tell: eigenvalue 1 - 1.8 < 0.
+  const cov = encodeNpy([3, 3], [1, 0.9, -0.9, 0.9, 1, 0.9, -0.9, 0.9, 1]);
   const files = {
-    [SPEC]: experimentText({ input: { dimension: 2, covariance: { file: 'cov.npy' } }, student: { layers: [{ width: 2, activation: 'linear' }] } }),
+    [SPEC]: experimentText({ input: { dimension: 3, covariance: { file: 'cov.npy' } }, student: { layers: [{ width: 3, activation: 'linear' }] } }),
     '/cov.npy': cov,
   };
   const outcome = predict(files[SPEC], SPEC, memoryHost(files));
@@ -172,4 +173,33 @@ test('a sweep value that makes the spec invalid is reported on that value', () =
 
 test('a penalty listed twice is reported on the second entry', () => {
   onlyProblem({ [SPEC]: experimentText({ ridge: { lambda: ['optimal', 0.1, 'optimal'] } }) }, 'spec/duplicate-lambda', /"optimal" is already listed \(entry 0\)/);
+});
+
+test('variances that leave double precision are refused at their cause, not at a layer', () => {
+  onlyProblem({ [SPEC]: experimentText({ input: { dimension: 20, covariance: { powerLaw: -120 } } }) }, 'spec/variance-too-large', /20\^120 = 1e156.*use an exponent >= -76\.9/, { marker: '-120' });
+  // The bound itself is usable: k^76.9 for k up to 20 stays below 1e100.
+  const atBound = predict(experimentText({ input: { dimension: 20, covariance: { powerLaw: -76.8 } } }), SPEC, memoryHost({}));
+  assert.ok(!atBound.problems.some((p) => p.code === 'spec/variance-too-large'), JSON.stringify(atBound.problems));
+  onlyProblem(
+    { [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { gaussian: { scale: 1e200 } } }] } }) },
+    'spec/variance-too-large',
+    /a scale of 1e200 multiplies the layer's variances by s\^2 = 1e400/,
+    { marker: '1e+200' },
+  );
+  onlyProblem(
+    { [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { gaussian: { rowCovariance: { powerLaw: -200 } } } }] } }) },
+    'spec/variance-too-large',
+    /with 30 entries/,
+    { marker: '-200' },
+  );
+});
+
+test('a covariance file that is not a covariance is blamed on the file', () => {
+  const d = 30;
+  const negative = Array.from({ length: d * d }, (_, k) => (k % (d + 1) === 0 ? -0.99 : 0));
+  const spec = experimentText({ input: { dimension: d, covariance: { file: 'c.npy' } } });
+  onlyProblem({ [SPEC]: spec, '/c.npy': encodeNpy([d, d], negative) }, 'spec/negative-variance', /diagonal entry \[0, 0\] is -0\.99/, { marker: '"c.npy"' });
+  // Positive diagonal, but |C_01| > sqrt(C_00 C_11): no Gaussian has this covariance.
+  const indefinite = Array.from({ length: d * d }, (_, k) => (k % (d + 1) === 0 ? 1 : k === 1 || k === d ? 2 : 0));
+  onlyProblem({ [SPEC]: spec, '/c.npy': encodeNpy([d, d], indefinite) }, 'spec/negative-variance', /entry \[0, 1\] = 2 exceeds sqrt/, { marker: '"c.npy"' });
 });

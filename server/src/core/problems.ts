@@ -68,6 +68,7 @@ export type ProblemCode =
   | 'spec/cycle'
   | 'spec/length'
   | 'spec/negative-variance'
+  | 'spec/variance-too-large'
   | 'spec/not-symmetric'
   | 'spec/spike-rank'
   | 'spec/data-without-samples'

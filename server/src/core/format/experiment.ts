@@ -8,7 +8,7 @@ import type { Covariance, ExperimentModel, LayerModel, SimulationPlan, TargetMod
 import type { ResolveContext } from './context';
 import { DEFAULTS } from './defaults';
 import type { SpecDocument } from './document';
-import { checkLength, nonNegative, powerLawDiagonal, resolveNetwork, symmetric } from './network';
+import { checkLength, covarianceMatrix, nonNegative, powerLawDiagonal, powerLawInRange, resolveNetwork } from './network';
 import { exp, log } from '../reproducibleMath';
 import { checkReferences } from './references';
 import type { Experiment } from './types.generated';
@@ -57,7 +57,10 @@ function resolveInput(ctx: ResolveContext, doc: SpecDocument, value: Experiment,
   const c = value.input.covariance ?? DEFAULTS.inputCovariance;
   const pointer = '/input/covariance';
   if (c === 'identity') return { covariance: { kind: 'identity', size: d }, samples: undefined };
-  if ('powerLaw' in c) return { covariance: { kind: 'diagonal', values: powerLawDiagonal(d, c.powerLaw) }, samples: undefined };
+  if ('powerLaw' in c) {
+    if (!powerLawInRange(ctx, doc, `${pointer}/powerLaw`, c.powerLaw, d)) return undefined;
+    return { covariance: { kind: 'diagonal', values: powerLawDiagonal(d, c.powerLaw) }, samples: undefined };
+  }
   if ('diagonal' in c) {
     const values = checkLength(ctx, doc, `${pointer}/diagonal`, Float64Array.from(c.diagonal), d, 'the input covariance diagonal');
     if (!values || !nonNegative(ctx, doc, `${pointer}/diagonal`, values)) return undefined;
@@ -71,7 +74,7 @@ function resolveInput(ctx: ResolveContext, doc: SpecDocument, value: Experiment,
       return { covariance: { kind: 'diagonal', values: a.data }, samples: undefined };
     }
     const matrix = { rows: d, cols: d, data: a.data };
-    if (!symmetric(ctx, doc, `${pointer}/file`, matrix)) return undefined;
+    if (!covarianceMatrix(ctx, doc, `${pointer}/file`, matrix)) return undefined;
     return { covariance: { kind: 'dense', matrix }, samples: undefined };
   }
   const x = ctx.readMatrix(doc, `${pointer}/samples`, c.samples, null, d, 'input samples');

@@ -76,6 +76,11 @@ function networkSite(ctx: ResolveContext, doc: SpecDocument, pointer: string, va
 function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string, weights: Weights, layer: LayerModel): WeightsModel | undefined {
   const plus = (weights.plus ?? []).map((term) => ({ layer: term.layer, scale: term.scale ?? DEFAULTS.plusScale }));
   let base: WeightBase | undefined;
+  const scalesOk = [
+    ...('gaussian' in weights ? [{ at: `${pointer}/gaussian/scale`, scale: weights.gaussian.scale ?? 1 }] : []),
+    ...plus.map((term, i) => ({ at: `${pointer}/plus/${i}/scale`, scale: term.scale })),
+  ].every(({ at, scale }) => scaleInRange(ctx, doc, at, scale));
+  if (!scalesOk) return undefined;
   if ('gaussian' in weights) {
     const rowCovariance = resolveRowCovariance(ctx, doc, `${pointer}/gaussian/rowCovariance`, weights.gaussian.rowCovariance ?? DEFAULTS.rowCovariance, layer.fanIn);
     if (rowCovariance) base = { kind: 'gaussian', rowCovariance, scale: weights.gaussian.scale ?? DEFAULTS.gaussianScale };
@@ -98,7 +103,10 @@ function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string,
 
 function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: string, c: RowCovariance, fanIn: number): RowCovarianceModel | undefined {
   if (c === 'identity') return { kind: 'identity' };
-  if ('powerLaw' in c) return { kind: 'diagonal', values: powerLawDiagonal(fanIn, c.powerLaw) };
+  if ('powerLaw' in c) {
+    if (!powerLawInRange(ctx, doc, `${pointer}/powerLaw`, c.powerLaw, fanIn)) return undefined;
+    return { kind: 'diagonal', values: powerLawDiagonal(fanIn, c.powerLaw) };
+  }
   if ('diagonal' in c) {
     const values = Array.isArray(c.diagonal)
       ? checkLength(ctx, doc, `${pointer}/diagonal`, Float64Array.from(c.diagonal), fanIn, 'the row covariance diagonal')
@@ -116,8 +124,65 @@ function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: s
   if ('gram' in c) return { kind: 'gram', layer: c.gram.layer, shift: c.gram.shift ?? DEFAULTS.gramShift };
   if ('inverseGram' in c) return { kind: 'inverseGram', layer: c.inverseGram.layer, shift: c.inverseGram.shift ?? DEFAULTS.gramShift };
   const matrix = ctx.readMatrix(doc, `${pointer}/file`, c.file, fanIn, fanIn, 'row covariance');
-  if (matrix && !symmetric(ctx, doc, `${pointer}/file`, matrix)) return undefined;
+  if (matrix && !covarianceMatrix(ctx, doc, `${pointer}/file`, matrix)) return undefined;
   return matrix && { kind: 'dense', matrix };
+}
+
+/**
+ * Variances beyond this leave double precision in the layer recursion (their products and sums
+ * overflow, or turn negative through cancellation): refused at the number that causes them, not
+ * reported later as a meaningless pre-activation variance of some layer.
+ */
+export const MAX_VARIANCE = 1e100;
+const LIMIT = '1e100';
+
+/** A weight scale s enters the variances as s^2. */
+function scaleInRange(ctx: ResolveContext, doc: SpecDocument, pointer: string, scale: number): boolean {
+  if (scale * scale <= MAX_VARIANCE) return true;
+  ctx.report(doc, pointer, 'spec/variance-too-large',
+    `a scale of ${String(scale).replace('e+', 'e')} multiplies the layer's variances by s^2 = 1e${Math.round(2 * Math.log10(scale))}, beyond ${LIMIT} where the moments are no longer finite numbers; use a scale below 1e50`);
+  return false;
+}
+
+/** diag(k^-g) grows as size^-g for a negative exponent. */
+export function powerLawInRange(ctx: ResolveContext, doc: SpecDocument, pointer: string, exponent: number, size: number): boolean {
+  const decades = -exponent * Math.log10(size);
+  if (decades <= Math.log10(MAX_VARIANCE)) return true;
+  const bound = Math.log10(MAX_VARIANCE) / Math.log10(size);
+  ctx.report(doc, pointer, 'spec/variance-too-large',
+    `with ${size} entries, k^-g reaches ${size}^${-exponent} = 1e${Math.round(decades)}, beyond ${LIMIT} where the moments are no longer finite numbers; for this size use an exponent >= ${(-bound).toFixed(1)}`);
+  return false;
+}
+
+/**
+ * A covariance read from a file: symmetric, a non-negative diagonal within MAX_VARIANCE, and every
+ * |C_ij| <= sqrt(C_ii C_jj) (a necessary condition of positive semi-definiteness that costs one
+ * pass), so that a matrix that is not a covariance is blamed on its file rather than on a layer.
+ */
+export function covarianceMatrix(ctx: ResolveContext, doc: SpecDocument, pointer: string, m: { rows: number; data: Float64Array }): boolean {
+  if (!symmetric(ctx, doc, pointer, m)) return false;
+  const n = m.rows;
+  const diagonal = Float64Array.from({ length: n }, (_, i) => m.data[i * n + i] as number);
+  const bad = diagonal.findIndex((v) => !(v >= 0) || v > MAX_VARIANCE);
+  if (bad >= 0) {
+    const v = diagonal[bad] as number;
+    ctx.report(doc, pointer, v >= 0 ? 'spec/variance-too-large' : 'spec/negative-variance', v >= 0
+      ? `diagonal entry [${bad}, ${bad}] is ${v}, beyond ${LIMIT} where the moments are no longer finite numbers`
+      : `diagonal entry [${bad}, ${bad}] is ${v}: a covariance matrix is positive semi-definite, so its diagonal is >= 0`);
+    return false;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const c = m.data[i * n + j] as number;
+      const bound = Math.sqrt((diagonal[i] as number) * (diagonal[j] as number));
+      if (Math.abs(c) > bound * (1 + 1e-12)) {
+        ctx.report(doc, pointer, 'spec/negative-variance',
+          `entry [${i}, ${j}] = ${c} exceeds sqrt([${i}, ${i}] [${j}, ${j}]) = ${bound}: not a covariance matrix (not positive semi-definite)`);
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 /** diag(k^-a), k = 1..size, not rescaled (as in the paper); the same bits on every JavaScript engine. */
@@ -134,13 +199,15 @@ export function checkLength(ctx: ResolveContext, doc: SpecDocument, pointer: str
 }
 
 export function nonNegative(ctx: ResolveContext, doc: SpecDocument, pointer: string, values: Float64Array): boolean {
-  const i = values.findIndex((v) => !(v >= 0));
+  const i = values.findIndex((v) => !(v >= 0) || v > MAX_VARIANCE);
   if (i < 0) return true;
-  ctx.report(doc, pointer, 'spec/negative-variance', `entry ${i} is ${values[i]}: covariance diagonals must be >= 0`);
+  const v = values[i] as number;
+  if (v >= 0) ctx.report(doc, pointer, 'spec/variance-too-large', `entry ${i} is ${v}, beyond ${LIMIT} where the moments are no longer finite numbers`);
+  else ctx.report(doc, pointer, 'spec/negative-variance', `entry ${i} is ${v}: covariance diagonals must be >= 0`);
   return false;
 }
 
-export function symmetric(ctx: ResolveContext, doc: SpecDocument, pointer: string, m: { rows: number; data: Float64Array }): boolean {
+function symmetric(ctx: ResolveContext, doc: SpecDocument, pointer: string, m: { rows: number; data: Float64Array }): boolean {
   const n = m.rows;
   let scale = 0;
   for (const v of m.data) scale = Math.max(scale, Math.abs(v));
