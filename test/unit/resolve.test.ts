@@ -186,6 +186,13 @@ test('variances that leave double precision are refused at their cause, not at a
     /a scale of 1e200 multiplies the layer's variances by s\^2 = 1e400/,
     { marker: '1e+200' },
   );
+  onlyProblem({ [SPEC]: experimentText({ teacher: { kind: 'linear', noise: 1e300 } }) }, 'spec/variance-too-large', /a noise of 1e300 makes a label-noise variance of s\^2 = 1e600/, { marker: '1e+300' });
+  onlyProblem(
+    { [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { gaussian: { rowCovariance: { spiked: { strength: 1e300, rank: 1 } } } } }] } }) },
+    'spec/variance-too-large',
+    /a spike strength of 1e300/,
+    { marker: '1e+300' },
+  );
   onlyProblem(
     { [SPEC]: experimentText({ student: { layers: [{ width: 40, activation: 'tanh', weights: { gaussian: { rowCovariance: { powerLaw: -200 } } } }] } }) },
     'spec/variance-too-large',

@@ -8,7 +8,7 @@ import type { Covariance, ExperimentModel, LayerModel, SimulationPlan, TargetMod
 import type { ResolveContext } from './context';
 import { DEFAULTS } from './defaults';
 import type { SpecDocument } from './document';
-import { checkLength, covarianceMatrix, nonNegative, powerLawDiagonal, powerLawInRange, resolveNetwork } from './network';
+import { checkLength, covarianceMatrix, nonNegative, powerLawDiagonal, powerLawInRange, resolveNetwork, squareInRange } from './network';
 import { exp, log } from '../reproducibleMath';
 import { checkReferences } from './references';
 import type { Experiment } from './types.generated';
@@ -93,6 +93,7 @@ function resolveTarget(
   samples: Matrix | undefined,
 ): TargetModel | undefined {
   const t = value.teacher;
+  if ('noise' in t && typeof t.noise === 'number' && !squareInRange(ctx, doc, '/teacher/noise', t.noise, 'noise')) return undefined;
   switch (t.kind) {
     case 'linear': {
       const beta = t.weights && ctx.readVector(doc, '/teacher/weights/file', t.weights.file, d, 'teacher vector beta');

@@ -79,7 +79,7 @@ function resolveWeights(ctx: ResolveContext, doc: SpecDocument, pointer: string,
   const scalesOk = [
     ...('gaussian' in weights ? [{ at: `${pointer}/gaussian/scale`, scale: weights.gaussian.scale ?? 1 }] : []),
     ...plus.map((term, i) => ({ at: `${pointer}/plus/${i}/scale`, scale: term.scale })),
-  ].every(({ at, scale }) => scaleInRange(ctx, doc, at, scale));
+  ].every(({ at, scale }) => squareInRange(ctx, doc, at, scale, 'scale'));
   if (!scalesOk) return undefined;
   if ('gaussian' in weights) {
     const rowCovariance = resolveRowCovariance(ctx, doc, `${pointer}/gaussian/rowCovariance`, weights.gaussian.rowCovariance ?? DEFAULTS.rowCovariance, layer.fanIn);
@@ -119,6 +119,10 @@ function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: s
       ctx.report(doc, `${pointer}/spiked/rank`, 'spec/spike-rank', `the spike rank ${c.spiked.rank} exceeds the fan-in ${fanIn} of this layer`);
       return undefined;
     }
+    if (!(Math.abs(c.spiked.strength) <= MAX_VARIANCE)) {
+      ctx.report(doc, `${pointer}/spiked/strength`, 'spec/variance-too-large', `a spike strength of ${String(c.spiked.strength).replace('e+', 'e')} is beyond ${LIMIT}, where the moments are no longer finite numbers`);
+      return undefined;
+    }
     return { kind: 'spiked', strength: c.spiked.strength, rank: c.spiked.rank };
   }
   if ('gram' in c) return { kind: 'gram', layer: c.gram.layer, shift: c.gram.shift ?? DEFAULTS.gramShift };
@@ -136,11 +140,12 @@ function resolveRowCovariance(ctx: ResolveContext, doc: SpecDocument, pointer: s
 export const MAX_VARIANCE = 1e100;
 const LIMIT = '1e100';
 
-/** A weight scale s enters the variances as s^2. */
-function scaleInRange(ctx: ResolveContext, doc: SpecDocument, pointer: string, scale: number): boolean {
-  if (scale * scale <= MAX_VARIANCE) return true;
+/** A weight scale or a noise level s enters the variances as s^2. */
+export function squareInRange(ctx: ResolveContext, doc: SpecDocument, pointer: string, s: number, noun: 'scale' | 'noise'): boolean {
+  if (s * s <= MAX_VARIANCE) return true;
+  const effect = noun === 'scale' ? "multiplies the layer's variances by" : 'makes a label-noise variance of';
   ctx.report(doc, pointer, 'spec/variance-too-large',
-    `a scale of ${String(scale).replace('e+', 'e')} multiplies the layer's variances by s^2 = 1e${Math.round(2 * Math.log10(scale))}, beyond ${LIMIT} where the moments are no longer finite numbers; use a scale below 1e50`);
+    `a ${noun} of ${String(s).replace('e+', 'e')} ${effect} s^2 = 1e${Math.round(2 * Math.log10(Math.abs(s)))}, beyond ${LIMIT} where the moments are no longer finite numbers; use a ${noun} below 1e50`);
   return false;
 }
 
