@@ -58,8 +58,8 @@ function statPath(path: string): FileInfo {
   }
 }
 
-/** Runs `body` on a descriptor of `path` if it is a regular file; undefined otherwise. */
-function withRegularFile<T>(path: string, body: (fd: number) => T): T | undefined {
+/** Runs `body` on a descriptor of `path` (and its size) if it is a regular file; undefined otherwise. */
+function withRegularFile<T>(path: string, body: (fd: number, size: number) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -67,7 +67,8 @@ function withRegularFile<T>(path: string, body: (fd: number) => T): T | undefine
     return undefined;
   }
   try {
-    return fstatSync(fd).isFile() ? body(fd) : undefined;
+    const stats = fstatSync(fd);
+    return stats.isFile() ? body(fd, stats.size) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -92,14 +93,23 @@ function readBytes(path: string, offset: number, length: number): Uint8Array | u
 }
 
 function readText(path: string, maxBytes: number): TextContent | undefined {
-  return withRegularFile(path, (fd): TextContent => {
-    const bytes = readRange(fd, 0, maxBytes + 1);
-    if (bytes.length > maxBytes) return { ok: false, why: `it grew past ${maxBytes} bytes while being read`, offset: maxBytes };
+  return withRegularFile(path, (fd, size): TextContent => {
+    // The size stat gave, plus one byte to notice a file that grew since; never past the limit.
+    let bytes = readRange(fd, 0, Math.min(size, maxBytes) + 1);
+    if (bytes.length > size && bytes.length <= maxBytes) bytes = concat(bytes, readRange(fd, bytes.length, maxBytes + 1 - bytes.length));
+    if (bytes.length > maxBytes) return { ok: false, why: `it is larger than ${maxBytes} bytes (it grew while being read)`, offset: maxBytes };
     const bad = notUtf8Text(bytes);
     if (bad) return { ok: false, ...bad };
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     return { ok: true, text: Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.length - bom).toString('utf8') };
   });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function realOrSelf(path: string): string {

@@ -264,6 +264,16 @@ describe("an editor's host", () => {
     assert.equal(overlayHost(memoryHost({}), new Map([[NET, { text: 'é😀', version: 1 }]])).stat(NET).size, 6);
   });
 
+  test('an open document over 16 MiB is refused before it is parsed', () => {
+    const text = `{"title": "${'é'.repeat(8 * 1024 * 1024)}"}`; // 16 MiB + 13 bytes in UTF-8, half as many characters
+    const loaded = loadExperiment(text, SPEC, memoryHost({}));
+    assert.deepEqual(
+      loaded.problems.map((p) => [p.code, p.message, p.range.start]),
+      [['file/too-large', 'the spec is 16 MiB (16777229 bytes), over 16 MiB, the limit for spec and network files', { line: 0, character: 0 }]],
+    );
+    assert.equal(loaded.documents.size, 0);
+  });
+
   test('parsed .npy files are kept between loads by path and stamp; a new stamp reads again', () => {
     const files: Record<string, MemoryEntry> = { '/work/w.npy': weights() };
     let stamp = 'v1';

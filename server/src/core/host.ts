@@ -132,7 +132,7 @@ export function overlayHost(base: SpecHost, documents: ReadonlyMap<string, Overl
 }
 
 /** Bytes of a string in UTF-8, without encoding it. */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -8,7 +8,7 @@
  * Results are reasons, not problems: the resolver places them on the path string that named the
  * file, or at the start of the spec itself.
  */
-import { MAX_TEXT_FILE_BYTES, type FileInfo, type SpecHost } from '../host';
+import { MAX_TEXT_FILE_BYTES, utf8Length, type FileInfo, type SpecHost } from '../host';
 import { readNpy, type NpyResult } from '../npy';
 import { START_OF_FILE, type Problem, type ProblemCode } from '../problems';
 
@@ -106,4 +106,16 @@ export function readSpecFile(host: SpecHost, path: string): { ok: true; text: st
   const read = readTextFile(host, path);
   if (read.ok) return read;
   return { ok: false, problem: { code: read.code, severity: 'error', message: `cannot read the spec: ${read.reason}`, file: path, range: START_OF_FILE } };
+}
+
+/**
+ * The same size limit for a spec that arrives as text (an editor's open document), checked before
+ * it is parsed. A UTF-16 unit is 1 to 3 UTF-8 bytes, so short texts skip the count.
+ */
+export function specTextTooLarge(text: string, file: string): Problem | undefined {
+  if (text.length * 3 <= MAX_TEXT_FILE_BYTES) return undefined;
+  const bytes = utf8Length(text);
+  if (bytes <= MAX_TEXT_FILE_BYTES) return undefined;
+  const message = `the spec is ${mebibytes(bytes)} (${bytes} bytes), over ${mebibytes(MAX_TEXT_FILE_BYTES)}, the limit for spec and network files`;
+  return { code: 'file/too-large', severity: 'error', message, file, range: START_OF_FILE };
 }

@@ -6,6 +6,7 @@ import type { SpecHost } from '../host';
 import type { ExperimentModel } from '../model/types';
 import type { Problem } from '../problems';
 import { ResolveContext } from './context';
+import { specTextTooLarge } from './files';
 import { parseSpecDocument, type SpecDocument } from './document';
 import { resolveExperiment } from './experiment';
 import type { Experiment } from './types.generated';
@@ -28,6 +29,8 @@ export interface LoadResult {
 /** Parse, schema and semantic checks only (no numerics): what `rainbow validate` and diagnostics-as-you-type need. */
 export function loadExperiment(text: string, file: string, host: SpecHost): LoadResult {
   const documents = new Map<string, SpecDocument>();
+  const tooLarge = specTextTooLarge(text, file);
+  if (tooLarge) return { problems: [tooLarge], documents };
   const parsed = parseSpecDocument(text, file);
   if (!parsed.document) return { problems: parsed.problems, documents };
   const doc = parsed.document;
