@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,13 @@ import { after, describe, test } from 'node:test';
 import { main } from '../../server/src/cli';
 import { loadExperiment } from '../../server/src/core/format/load';
 import { ArrayCache, notUtf8Text, overlayHost, type FileInfo, type SpecHost } from '../../server/src/core/host';
-import { encodeNpy } from '../../server/src/core/npy';
+import { encodeNpy, parseNpy } from '../../server/src/core/npy';
+import { predict } from '../../server/src/core/prediction';
+import { predictionJson } from '../../server/src/core/output';
 import type { Problem } from '../../server/src/core/problems';
 import { createNodeHost, nodeHost } from '../../server/src/nodeHost';
 import { experimentText, memoryHost, type MemoryEntry } from '../support/memoryHost';
+import { repoRoot } from '../support/paths';
 
 const SPEC = '/work/spec.rainbow.json';
 const NET = '/work/net.rainbow.json';
@@ -296,6 +299,26 @@ describe("an editor's host", () => {
     assert.equal(reads(), 6, 'a changed stamp reads the file again');
     const w = third.runs?.[0]?.model.student[0]?.weights.base;
     assert.ok(w?.kind === 'file' && w.matrix.data[0] === 0.5, 'the new content is used');
+  });
+
+  test('cached arrays are shared between runs and never modified by them: two predictions agree', () => {
+    const host = createNodeHost({ arrayCacheBytes: 64 * 2 ** 20 });
+    const file = join(repoRoot, 'examples', 'trained-mlp.rainbow.json');
+    const text = readFileSync(file, 'utf8');
+    const first = predict(text, file, host);
+    assert.ok(first.result, JSON.stringify(first.problems));
+    const cached = readdirSync(join(repoRoot, 'examples', 'trained-mlp')).filter((f) => f.endsWith('.npy'));
+    assert.equal(host.arrays?.size, cached.length, 'every .npy file of the example is cached');
+    const second = predict(text, file, host);
+    assert.ok(second.result);
+    assert.deepEqual(predictionJson(second.result, true), predictionJson(first.result, true));
+    for (const name of cached) {
+      const path = join(repoRoot, 'examples', 'trained-mlp', name);
+      const kept = host.arrays?.get(path, host.stat(path).stamp);
+      const fresh = parseNpy(new Uint8Array(readFileSync(path)));
+      assert.ok(kept?.ok && fresh.ok);
+      assert.deepEqual(kept.array.data, fresh.array.data, `${name} was modified by a run`);
+    }
   });
 
   test('the array cache is bounded by bytes, oldest entries going first', () => {

@@ -1,7 +1,8 @@
 /**
- * State shared by the resolver's parts while one spec is resolved: the host, every document read
- * so far (so late problems can be placed in the right file), the problems found, and a cache of
- * data files (a sweep resolves the spec several times but reads each .npy once).
+ * State shared by the resolver's parts while one spec is resolved: the host (reached only through
+ * files.ts), every document read so far (so late problems can be placed in the right file), the
+ * problems found, and the files read in this load (a sweep resolves the spec several times but
+ * reads each network file and .npy once).
  */
 import type { SpecHost } from '../host';
 import type { Matrix } from '../linalg/matrix';
@@ -18,7 +19,7 @@ export class ResolveContext {
   private readonly unusableNetworks = new Map<string, FileRefusal>();
 
   constructor(
-    readonly host: SpecHost,
+    private readonly host: SpecHost,
     readonly documents: Map<string, SpecDocument>,
   ) {}
 
