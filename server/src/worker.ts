@@ -82,7 +82,7 @@ function run(job: RunJob): void {
     next = steps.next();
   }
   const outcome: PredictionOutcome | SimulationOutcome = next.value;
-  const problems = explainRefusals(outcome.problems, job.access);
+  const problems = explainRefusals(outcome.problems, job.access, job.file);
   const result = outcome.result;
   const widest = Math.max(0, ...(result?.layers.map((l) => l.width) ?? []));
   const elapsedMs = performance.now() - started;

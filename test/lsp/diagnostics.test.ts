@@ -144,6 +144,23 @@ describe('diagnostics across files and settings', () => {
     }
   });
 
+  it('an untitled rainbow-json document is validated; a relative path in it names no file', async () => {
+    const server = new TestServer({ settings: { debounceMs: 0, predict: 'off' } });
+    try {
+      await server.start();
+      const uri = 'untitled:Untitled-1';
+      server.open(uri, VALID.replace('"noise": 0.1 }', '"noise": 0.1, "weights": { "file": "beta.npy" } }').replace('"seed": 1', '"seed": "x"'));
+      const d = await server.diagnosticsOf(uri);
+      assert.deepEqual(d.map((x) => x.code), ['schema/type']);
+      server.change(uri, VALID.replace('"noise": 0.1 }', '"noise": 0.1, "weights": { "file": "beta.npy" } }'));
+      const unsaved = await server.diagnosticsOf(uri);
+      assert.deepEqual(unsaved.map((x) => [x.code, x.severity]), [['file/not-read', 3]]);
+      assert.match(messageOf(unsaved[0]!), /"beta\.npy" was not read: this document is not saved yet/);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('untrusted: the text is checked, no file is read, and that is said as information', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-untrusted-'));
     writeCorpusFiles(dir);

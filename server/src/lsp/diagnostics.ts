@@ -21,7 +21,7 @@ export interface Validation {
 /** `host` records the paths it was asked about in `requested` (overlay.ts, editorHost). */
 export function validateSpec(text: string, path: string, host: SpecHost, requested: ReadonlySet<string>, access: FileAccess): Validation {
   const loaded = loadExperiment(text, path, host);
-  const problems = explainRefusals(loaded.problems, access);
+  const problems = explainRefusals(loaded.problems, access, path);
   const blocked = problems.some((p) => p.severity === 'error');
   if (!blocked) problems.push(...adviceProblems(loaded));
   problems.push(...referenceSummaries(text, path, problems, host));

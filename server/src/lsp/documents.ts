@@ -12,9 +12,12 @@ import type { RainbowSettings } from '../protocol';
 import { dedupe, toDiagnostic, validateSpec, type Validation } from './diagnostics';
 import { diskHost, editorHost, type FileAccess } from './overlay';
 
-/** A document is ours if its name ends in .rainbow.json (whatever language id the client gave it). */
-export function isSpecUri(uri: string): boolean {
-  return /\.rainbow\.json$/i.test(uri.split(/[?#]/)[0] ?? uri);
+/**
+ * A document is ours if its name ends in .rainbow.json (whatever language id the client gave it),
+ * or if the client says it is `rainbow-json` (an untitled editor, a file named otherwise).
+ */
+export function isSpecDocument(doc: { uri: string; languageId: string }): boolean {
+  return doc.languageId === 'rainbow-json' || /\.rainbow\.json$/i.test(doc.uri.split(/[?#]/)[0] ?? doc.uri);
 }
 
 /** The file path of a document, or the URI itself for documents that are not files (untitled). */

@@ -59,14 +59,20 @@ export function editorHost(disk: SpecHost, documents: ReadonlyMap<string, Overla
 }
 
 /**
- * In an untrusted workspace every file a spec names is refused by the host; say so as
- * information (the text itself was checked), not as an error about the workspace folders.
+ * In an untrusted workspace every file a spec names is refused by the host, and a document not yet
+ * saved has no folder for its relative paths: say so as information (the text itself was checked),
+ * not as an error about the workspace folders.
  */
-export function explainRefusals(problems: readonly Problem[], access: FileAccess): Problem[] {
-  if (access.trusted) return [...problems];
+export function explainRefusals(problems: readonly Problem[], access: FileAccess, specPath: string): Problem[] {
+  const why = !access.trusted
+    ? 'files are not read in an untrusted workspace (trust the workspace to check referenced files)'
+    : !isAbsolute(specPath)
+      ? 'this document is not saved yet, and paths are relative to the spec\'s folder (save it to check referenced files)'
+      : undefined;
+  if (!why) return [...problems];
   return problems.map((p) => {
     if (p.code !== 'file/outside-workspace') return p;
     const subject = p.message.slice(0, p.message.indexOf(': it is outside')).replace(/^cannot (read|use) /, '');
-    return { ...p, code: 'file/not-read', severity: 'information', message: `${subject} was not read: files are not read in an untrusted workspace (trust the workspace to check referenced files)` };
+    return { ...p, code: 'file/not-read', severity: 'information', message: `${subject} was not read: ${why}` };
   });
 }

@@ -41,7 +41,7 @@ import { codeLenses } from './codeLens';
 import { extraCompletions } from './completion';
 import { definition, documentLinks, references, type NavigationHost } from './navigation';
 import { quickFixes } from './quickFixes';
-import { isSpecUri, SpecDocuments, uriToPath } from './documents';
+import { isSpecDocument, SpecDocuments, uriToPath } from './documents';
 import { computedHover, mergeHover } from './hover';
 import { inlayHints } from './inlayHints';
 import { Predictions, type ProgressHandle } from './predictions';
@@ -178,12 +178,12 @@ export function startServer(): Connection {
   });
 
   textDocuments.onDidOpen((e) => {
-    if (!isSpecUri(e.document.uri)) return;
+    if (!isSpecDocument(e.document)) return;
     documents.open(e.document);
     predictions.onEvent(e.document.uri, 'open');
   });
-  textDocuments.onDidSave((e) => isSpecUri(e.document.uri) && predictions.onEvent(e.document.uri, 'save'));
-  textDocuments.onDidChangeContent((e) => isSpecUri(e.document.uri) && documents.change(e.document));
+  textDocuments.onDidSave((e) => documents.get(e.document.uri) && predictions.onEvent(e.document.uri, 'save'));
+  textDocuments.onDidChangeContent((e) => documents.get(e.document.uri) && documents.change(e.document));
   textDocuments.onDidClose((e) => {
     forgetJsonDocument(e.document.uri);
     depthChecked.delete(e.document.uri);
@@ -195,7 +195,7 @@ export function startServer(): Connection {
   // recurse (the validator reports such a text; see specTree.ts).
   const depthChecked = new Map<string, { version: number; tooDeep: boolean }>();
   const specDocument = (uri: string): TextDocument | undefined => {
-    const doc = isSpecUri(uri) ? documents.get(uri) : undefined;
+    const doc = documents.get(uri);
     if (!doc) return undefined;
     let checked = depthChecked.get(uri);
     if (checked?.version !== doc.version) depthChecked.set(uri, (checked = { version: doc.version, tooDeep: nestsDeeperThan(doc.getText()) }));
