@@ -19,6 +19,7 @@ import {
 } from './core';
 import { progressReporter } from './cli/progress';
 import { predictionTables, simulationTables } from './cli/report';
+import { printable } from './cli/table';
 import { installHugePageAdvice } from './hugePages';
 import { startKernelThreads, takeEarlyKernelThreads } from './kernelThreads';
 import { nodeHost } from './nodeHost';
@@ -168,9 +169,10 @@ function printProblems(problems: Problem[], io: Io): void {
   for (const p of problems) io.err(formatProblem({ ...p, file: displayPath(p.file) }));
 }
 
+/** A path as the user would type it from here, with control characters escaped (file names come from specs too). */
 function displayPath(path: string): string {
   const r = relative(process.cwd(), path);
-  return r.startsWith('..') ? path : r;
+  return printable(r.startsWith('..') ? path : r);
 }
 
 function predictCommand(file: string, json: boolean, eigenvalues: boolean, io: Io): number {

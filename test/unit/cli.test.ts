@@ -122,6 +122,16 @@ test('terminal escape sequences in the title are printed escaped in the tables, 
   assert.ok(r.stdout.startsWith('evil \\u001b[2J\\u001b]0;owned\\u0007 title: p = 12 features'), r.stdout.slice(0, 80));
 });
 
+test('file names with control characters are printed escaped in problems', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rainbow-cli-'));
+  const file = join(dir, 'evil\u001b[31m.rainbow.json');
+  writeFileSync(file, '{}');
+  const r = rainbow('validate', file);
+  assert.equal(r.code, 1);
+  assert.ok(!r.stderr.includes('\u001b'), r.stderr);
+  assert.match(r.stderr, /evil\\u001b\[31m\.rainbow\.json:1:1: error \[schema\/kind\]/);
+});
+
 test('schema prints the JSON Schema', () => {
   const r = rainbow('schema');
   assert.equal(r.code, 0);
