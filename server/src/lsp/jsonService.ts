@@ -13,7 +13,17 @@ let service: LanguageService | undefined;
 
 export function jsonService(): LanguageService {
   if (!service) {
-    service = getLanguageService({});
+    // Specs name the schema with "$schema" (the examples: "../schemas/rainbow.schema.json"), and the
+    // service then prefers that reference over the association below. Without a way to load it,
+    // it found no schema at all: no completion or hover in any such spec. Any reference to a
+    // rainbow.schema.json is this schema; nothing else is fetched.
+    service = getLanguageService({
+      workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).toString() },
+      schemaRequestService: (uri) =>
+        /(^|\/)rainbow\.schema\.json$/.test(uri)
+          ? Promise.resolve(JSON.stringify(rainbowSchema))
+          : Promise.reject(new Error(`Rainbow Lab does not load schemas from ${uri}`)),
+    });
     service.configure({
       validate: false,
       allowComments: false,
