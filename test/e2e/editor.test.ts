@@ -222,7 +222,7 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
   });
 
   step('6. an untrusted workspace shows validation but computes nothing', async () => {
-    writeFileSync(join(session.untrustedFolder, FIRST), readFileSync(firstPath, 'utf8').replace('"activation": "relu"', '"activation": "rleu"'));
+    writeFileSync(join(session.untrustedFolder, FIRST), shipped.replace('"activation": "relu"', '"activation": "rleu"'));
     const untrusted = new Workbench(await (await session.newContext()).newPage(), session.screenshots);
     current = untrusted;
     await untrusted.open(session.url, session.untrustedFolder, false);

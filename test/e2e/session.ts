@@ -49,6 +49,14 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': true,
   'security.workspace.trust.startupPrompt': 'always',
   'editor.minimap.enabled': false,
+  // The tests replace a spec's text in one insertion, as a paste would: no brackets closed or lines
+  // re-indented behind their back, and no suggestion popping up unasked.
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoSurround': 'never',
+  'editor.autoIndent': 'none',
+  'editor.formatOnType': false,
+  'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
   'files.autoSave': 'off',
   'window.commandCenter': false,
   'chat.commandCenter.enabled': false,

@@ -57,9 +57,11 @@ export class Workbench {
     await input.waitFor({ timeout: APPEAR_MS });
     await input.fill(relativePath);
     const name = relativePath.split('/').pop() ?? relativePath;
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ timeout: APPEAR_MS });
-    await this.page.keyboard.press('Enter');
+    // The row whose file name is exactly `name` (the list is refreshed as the filter applies, and
+    // the recently opened file may be first for a moment).
+    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    await row.click({ timeout: APPEAR_MS });
     await this.activeTab(name).waitFor({ timeout: APPEAR_MS });
     await this.editor().locator('.view-lines').waitFor({ timeout: APPEAR_MS });
   }
