@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
@@ -53,9 +53,13 @@ interface CanvasLike {
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
 }
 
-/** How much of a canvas is painted, and a fingerprint of its pixels (to see a redraw). */
+/**
+ * How much of a canvas is painted, how many distinct colours it has (a plain fill has one or two;
+ * axes, labels and antialiased curves have dozens), and a fingerprint of its pixels (to see a redraw).
+ */
 interface Painting {
   painted: number;
+  colours: number;
   fingerprint: number;
 }
 
@@ -65,11 +69,13 @@ function painting(canvas: Locator): Promise<Painting> {
     const pixels = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
     let painted = 0;
     let fingerprint = 0;
+    const colours = new Set<number>();
     for (let i = 0; i < pixels.length; i += 4) {
       if (pixels[i + 3] !== 0) painted += 1;
+      if (colours.size < 1000) colours.add(((pixels[i] * 256 + pixels[i + 1]) * 256 + pixels[i + 2]) * 256 + pixels[i + 3]);
       fingerprint = (Math.imul(fingerprint, 31) + pixels[i] + 7 * pixels[i + 1] + 13 * pixels[i + 2] + 17 * pixels[i + 3]) | 0;
     }
-    return { painted, fingerprint };
+    return { painted, colours: colours.size, fingerprint };
   });
 }
 
@@ -166,17 +172,21 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     const spectra = view.locator('canvas#chart-spectra');
     await learning.waitFor({ timeout: APPEAR_MS });
     await spectra.waitFor({ timeout: APPEAR_MS });
-    await until('painted charts', async () => [await painting(learning), await painting(spectra)], (p) => p.every((c) => c.painted > 1000));
+    await until('painted charts', async () => [await painting(learning), await painting(spectra)], (p) => p.every((c) => c.painted > 1000 && c.colours > 20));
     // The legend's labels, as the data-table view lists them (chart.js draws the legend itself).
+    // The editor and the plots, without the Problems panel below them.
+    await bench.command('View: Hide Panel');
+    await learning.scrollIntoViewIfNeeded();
+    await bench.screenshot('preview-beside-the-editor');
     await view.locator('#opt-tables').check();
     const headers = view.locator('.learningCurve, section.chart').locator('table.data th');
     await until('legend labels of both penalties', () => headers.allInnerTexts(), (t) => t.includes('λ = 0.001') && t.includes('λ = 0.1'));
-    await bench.screenshot('preview-beside-the-editor');
 
     const before = await painting(learning);
     await bench.replaceTextAndSave(shipped.replace('"lambda": [0.001, 0.1]', '"lambda": [0.03, 0.1]'));
     await until('the new penalty in the legend', () => headers.allInnerTexts(), (t) => t.includes('λ = 0.03') && !t.includes('λ = 0.001'));
     await until('the learning curves redrawn', () => painting(learning), (p) => p.painted > 1000 && p.fingerprint !== before.fingerprint);
+    await learning.scrollIntoViewIfNeeded();
     await bench.screenshot('preview-after-lambda-change');
   });
 
@@ -185,11 +195,22 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     await bench.replaceText(emptyActivation);
     const at = position(emptyActivation, '"activation": ""', '"activation": "'.length);
     await bench.goTo(at.line, at.column);
-    await bench.page.keyboard.press('Control+Space');
     const suggestions = bench.page.locator('.editor-widget.suggest-widget .monaco-list-row');
     const names = activationNames();
-    const offered = await until('the activation names in the completion list', () => suggestions.allInnerTexts(), (rows) =>
-      names.every((name) => rows.some((row) => row.includes(name))),
+    // Ctrl+Space asks for completion; like a user, ask again if no list has appeared after a while
+    // (a request made while the server was still handling the edit can come back empty).
+    let asked = 0;
+    const offered = await until(
+      'the activation names in the completion list',
+      async () => {
+        const rows = await suggestions.allInnerTexts();
+        if (rows.length === 0 && Date.now() - asked > 3000) {
+          await bench.page.keyboard.press('Control+Space');
+          asked = Date.now();
+        }
+        return rows;
+      },
+      (rows) => names.every((name) => rows.some((row) => row.includes(name))),
     );
     assert.ok(offered.length >= names.length);
     await bench.screenshot('completion-of-activation-names');
@@ -205,19 +226,49 @@ describe('Rainbow Lab in the VS Code workbench (code-server)', { skip }, () => {
     const fix = bench.page.locator('.action-widget .monaco-list-row', { hasText: /width/ }).first();
     await fix.waitFor({ timeout: APPEAR_MS });
     await bench.screenshot('quick-fix-for-misspelt-key');
-    await fix.click();
+    // The menu opens with its first fix focused; move to the one for the key if needed, and apply.
+    for (let moves = 0; moves < 10 && !(await fix.getAttribute('class'))?.includes('focused'); moves += 1) await bench.page.keyboard.press('ArrowDown');
+    assert.match((await fix.getAttribute('class')) ?? '', /focused/);
+    await bench.page.keyboard.press('Enter');
     await bench.save();
     await until('the repaired key on disk', async () => readFileSync(firstPath, 'utf8'), (text) => text === shipped);
     await rows.filter({ hasText: 'widht' }).first().waitFor({ state: 'detached', timeout: APPEAR_MS });
   });
 
   step('5. Run Simulation draws simulation points over the curve', async () => {
-    const learning = bench.webview().locator('canvas#chart-learningCurve');
+    const view = bench.webview();
+    const learning = view.locator('canvas#chart-learningCurve');
     const before = await painting(learning);
     await bench.focusEditor();
     await bench.command('Rainbow Lab: Run Simulation');
-    // The dots with their error bars (and their legend entries) add paint to the learning curves.
-    await until('simulation points drawn', () => painting(learning), (p) => p.painted > before.painted && p.fingerprint !== before.fingerprint, 3 * APPEAR_MS);
+    // The run shows a progress notification until the simulation's result reaches the panel.
+    const progress = bench.page.locator('.notification-toast', { hasText: `Simulating ${FIRST}` });
+    await progress.waitFor({ timeout: APPEAR_MS });
+    await progress.waitFor({ state: 'detached', timeout: 2 * APPEAR_MS });
+    assert.equal(await bench.page.locator('.notification-toast', { hasText: 'Simulation' }).count(), 0, 'the simulation reported a problem');
+    // What the page draws from: its CSV export carries one row per simulated (lambda, n).
+    // The save dialog proposes a file beside the spec; accept it.
+    const csvFiles = () => readdirSync(session.trustedFolder).filter((name) => name.endsWith('.csv'));
+    assert.deepEqual(csvFiles(), []);
+    await view.getByRole('button', { name: 'Export CSV' }).click();
+    const pathInput = bench.page.locator('.quick-input-widget .quick-input-box input');
+    await pathInput.waitFor({ timeout: APPEAR_MS });
+    await until('the proposed file name', () => pathInput.inputValue(), (value) => value.endsWith('.csv'));
+    await bench.page.keyboard.press('Enter');
+    const [csvName] = await until('the exported CSV', async () => csvFiles(), (names) => names.length > 0);
+    const csv = await until('the CSV written', async () => readFileSync(join(session.trustedFolder, csvName), 'utf8'), (text) => text.endsWith('\n'));
+    const simulated = csv.split('\n').filter((line) => line.startsWith('simulation,'));
+    const ns = [200, 600, 1600, 3200];
+    assert.equal(simulated.length, ns.length * 2, `simulation rows in the CSV:\n${csv}`);
+    for (const row of simulated) {
+      const cells = row.split(',');
+      assert.ok(ns.includes(Number(cells[5])), `n of ${row}`);
+      const testError = Number(cells[6]);
+      assert.ok(Number.isFinite(testError) && testError > 0, `test error of ${row}`);
+    }
+    // ... and the dots with their error bars are drawn over the curves.
+    await until('the learning curves redrawn with the dots', () => painting(learning), (p) => p.fingerprint !== before.fingerprint);
+    await learning.scrollIntoViewIfNeeded();
     await bench.screenshot('simulation-points-over-the-curves');
   });
 
