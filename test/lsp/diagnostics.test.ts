@@ -14,7 +14,7 @@ import { formatProblem, loadExperiment, type ProblemCode } from '../../server/sr
 import { nodeHost } from '../../server/src/nodeHost';
 import { repoRoot } from '../support/paths';
 import { BROKEN, unmark, VALID, writeCorpusFiles } from './corpus';
-import { fileUri, messageOf, TestServer } from './harness';
+import { fileUri, messageOf, TestServer, withServer } from './harness';
 
 /** Codes the server adds to the engine's (explained refusals, summaries, advice): not in `rainbow validate`. */
 const ADAPTER_CODES = /^(file\/not-read|file\/problems-inside|advice\/)/;
@@ -98,9 +98,7 @@ describe('diagnostics across files and settings', () => {
     const spec = join(dir, 'exp.rainbow.json');
     const specText = VALID.replace(/"student": \{[\s\S]*?\n {2}\},/, '"student": "net.rainbow.json",');
     writeFileSync(spec, specText);
-    const server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
-    try {
-      await server.start();
+    await withServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } }, async (server) => {
       server.open(fileUri(spec), specText);
       assert.deepEqual(await server.diagnosticsOf(fileUri(spec)), []);
       server.open(fileUri(net), netText);
@@ -116,9 +114,7 @@ describe('diagnostics across files and settings', () => {
       server.change(fileUri(net), netText);
       await server.waitForDiagnostics(fileUri(spec), (d) => d.length === 0);
       await server.waitForDiagnostics(fileUri(net), (d) => d.length === 0);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it('a problem inside a network file: published on that file, summarised on the reference', async () => {
@@ -128,9 +124,7 @@ describe('diagnostics across files and settings', () => {
     const spec = join(dir, 'uses.rainbow.json');
     const specText = VALID.replace(/"student": \{[\s\S]*?\n {2}\},/, '"student": "net.rainbow.json",');
     writeFileSync(spec, specText);
-    const server = new TestServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } });
-    try {
-      await server.start();
+    await withServer({ folders: [dir], settings: { debounceMs: 0, predict: 'off' } }, async (server) => {
       server.open(fileUri(spec), specText);
       const onSpec = await server.diagnosticsOf(fileUri(spec));
       assert.deepEqual(onSpec.map((d) => [d.code, d.severity]), [['file/problems-inside', 1]]);
@@ -139,15 +133,11 @@ describe('diagnostics across files and settings', () => {
       const onNet = await server.waitForDiagnostics(fileUri(net), (d) => d.length > 0);
       assert.equal(onNet.diagnostics[0]?.code, 'spec/unknown-layer');
       assert.match(messageOf(onSpec[0]!), new RegExp(`^net\\.rainbow\\.json has a problem; first, line 3: ${messageOf(onNet.diagnostics[0]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it('an untitled rainbow-json document is validated; a relative path in it names no file', async () => {
-    const server = new TestServer({ settings: { debounceMs: 0, predict: 'off' } });
-    try {
-      await server.start();
+    await withServer({ settings: { debounceMs: 0, predict: 'off' } }, async (server) => {
       const uri = 'untitled:Untitled-1';
       server.open(uri, VALID.replace('"noise": 0.1 }', '"noise": 0.1, "weights": { "file": "beta.npy" } }').replace('"seed": 1', '"seed": "x"'));
       const d = await server.diagnosticsOf(uri);
@@ -156,9 +146,7 @@ describe('diagnostics across files and settings', () => {
       const unsaved = await server.diagnosticsOf(uri);
       assert.deepEqual(unsaved.map((x) => [x.code, x.severity]), [['file/not-read', 3]]);
       assert.match(messageOf(unsaved[0]!), /"beta\.npy" was not read: this document is not saved yet/);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it('untrusted: the text is checked, no file is read, and that is said as information', async () => {
@@ -167,9 +155,7 @@ describe('diagnostics across files and settings', () => {
     const spec = join(dir, 'u.rainbow.json');
     const text = VALID.replace('"noise": 0.1 }', '"noise": 0.1, "weights": { "file": "beta7.npy" } }');
     writeFileSync(spec, text);
-    const server = new TestServer({ folders: [dir], trusted: false, settings: { debounceMs: 0, predict: 'off' } });
-    try {
-      await server.start();
+    await withServer({ folders: [dir], trusted: false, settings: { debounceMs: 0, predict: 'off' } }, async (server) => {
       server.open(fileUri(spec), text);
       const d = await server.diagnosticsOf(fileUri(spec));
       assert.equal(d.length, 1, JSON.stringify(d));
@@ -179,9 +165,7 @@ describe('diagnostics across files and settings', () => {
       // The text itself is still validated.
       server.change(fileUri(spec), text.replace('"seed": 1', '"seed": "x"'));
       assert.ok((await server.diagnosticsOf(fileUri(spec))).some((x) => x.code === 'schema/type'));
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it('trusted: a file outside the workspace folders is read only if the setting allows it', async () => {
@@ -191,9 +175,7 @@ describe('diagnostics across files and settings', () => {
     const spec = join(work, 'o.rainbow.json');
     const text = VALID.replace('"noise": 0.1 }', `"noise": 0.1, "weights": { "file": ${JSON.stringify(join(relative(work, data), 'beta7.npy'))} } }`);
     for (const allow of [false, true]) {
-      const server = new TestServer({ folders: [work], settings: { debounceMs: 0, predict: 'off', allowFilesOutsideWorkspace: allow } });
-      try {
-        await server.start();
+      await withServer({ folders: [work], settings: { debounceMs: 0, predict: 'off', allowFilesOutsideWorkspace: allow } }, async (server) => {
         server.open(fileUri(spec), text);
         const d = await server.diagnosticsOf(fileUri(spec));
         assert.equal(d.length, 1, JSON.stringify(d));
@@ -203,18 +185,14 @@ describe('diagnostics across files and settings', () => {
           assert.equal(d[0]?.severity, 1);
           assert.match(messageOf(d[0]!), /outside the workspace folders .*rainbow\.allowFilesOutsideWorkspace/);
         }
-      } finally {
-        await server.stop();
-      }
+      });
     }
   });
 
   it('fast typing: only the last version is validated after the pause, and it wins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rainbow-lsp-typing-'));
     const spec = join(dir, 't.rainbow.json');
-    const server = new TestServer({ folders: [dir], settings: { debounceMs: 150, predict: 'off' } });
-    try {
-      await server.start();
+    await withServer({ folders: [dir], settings: { debounceMs: 150, predict: 'off' } }, async (server) => {
       server.open(fileUri(spec), VALID);
       await server.diagnosticsOf(fileUri(spec));
       const from = server.published.length;
@@ -224,9 +202,7 @@ describe('diagnostics across files and settings', () => {
       assert.match(messageOf(d[0]!), /"final"/);
       const published = server.published.slice(from).filter((p) => p.uri === fileUri(spec)).map((p) => p.version);
       assert.ok(published.every((v) => v === last), `published versions ${published}`);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 });
 

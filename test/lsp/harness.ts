@@ -189,6 +189,17 @@ export class TestServer {
   }
 }
 
+/** Runs `body` against a started server, which is stopped afterwards whatever happens. */
+export async function withServer(options: ServerOptions, body: (server: TestServer) => Promise<void>): Promise<void> {
+  const server = new TestServer(options);
+  try {
+    await server.start();
+    await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** A diagnostic's message as text (LSP 3.18 allows markup). */
 export function messageOf(d: Diagnostic): string {
   return typeof d.message === 'string' ? d.message : d.message.value;

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeLens, Hover, InlayHint } from 'vscode-languageserver-types';
 import type { SimulateResult } from '../../server/src/protocol';
 import { repoRoot } from '../support/paths';
-import { fileUri, TestServer } from './harness';
+import { fileUri, TestServer, withServer } from './harness';
 
 function cli(...args: string[]): unknown {
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rainbow.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 28 });
@@ -162,9 +162,7 @@ describe('predictions', () => {
   });
 
   it('a run past the time limit is stopped and the user told why', async () => {
-    const limited = new TestServer({ folders: [dir], settings: { debounceMs: 0, timeLimitSeconds: 1 } });
-    try {
-      await limited.start();
+    await withServer({ folders: [dir], settings: { debounceMs: 0, timeLimitSeconds: 1 } }, async (limited) => {
       const file = join(dir, 'slow.rainbow.json');
       const text = twoLayers(3000, 3000);
       writeFileSync(file, text);
@@ -173,9 +171,7 @@ describe('predictions', () => {
       assert.equal(end.status, 'timeout');
       assert.match(end.message ?? '', /time limit of 1 s \(setting rainbow\.timeLimitSeconds\)/);
       assert.ok(limited.messages.some((m) => /was stopped at the time limit/.test(m.message)));
-    } finally {
-      await limited.stop();
-    }
+    });
   });
 
   it('a worker crash is reported, and the next run works in a new worker', async () => {
@@ -216,17 +212,13 @@ describe('predictions', () => {
 
 describe('untrusted workspace', () => {
   it('computes nothing: rainbow/simulate says why', async () => {
-    const server = new TestServer({ trusted: false, settings: { debounceMs: 0 } });
-    try {
-      await server.start();
+    await withServer({ trusted: false, settings: { debounceMs: 0 } }, async (server) => {
       const file = join(repoRoot, 'examples', 'random-features.rainbow.json');
       server.open(fileUri(file), readFileSync(file, 'utf8'));
       await server.diagnosticsOf(fileUri(file));
       const result = await server.request<SimulateResult>('rainbow/simulate', { uri: fileUri(file) });
       assert.deepEqual(result, { status: 'failed', message: 'nothing is computed in an untrusted workspace (trust the workspace to simulate)' });
       assert.equal(server.predictions.length, 0);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 });
