@@ -3,11 +3,13 @@
  * series and points, log axes, the n = p marker, the what-if sliders against the engine, theme
  * changes, simulation dots, pin, state, export, the error state, and no CSP violation or console
  * error. Also measures the slider path's frame rate at p = 4000 (reported, not asserted) and writes
- * the README's screenshots (docs/images/preview-light.png, preview-dark.png).
+ * screenshots (light and dark) to out/screenshots/, or to the folder in RAINBOW_SCREENSHOTS:
+ * `npm run screenshots` refreshes the README's docs/images/preview-light.png and preview-dark.png
+ * that way, so that an ordinary test run leaves the work tree clean.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PredictionPayload, ToWebview } from '../../server/src/protocol';
@@ -27,8 +29,11 @@ function relClose(actual: number, expected: number, tolerance: number, what: str
   assert.ok(Math.abs(actual - expected) <= tolerance * scale, `${what}: ${actual} vs ${expected}`);
 }
 
+/** Engine time of the example's payload, measured when it is made (shown in the headline table). */
+let engineMs = 0;
+
 function prediction(payload: PredictionPayload, version = 1, uri = URI): ToWebview {
-  return { type: 'prediction', uri, title: payload.title, version, payload, elapsedMs: 1234 };
+  return { type: 'prediction', uri, title: payload.title, version, payload, elapsedMs: engineMs };
 }
 
 async function setSlider(page: Page, name: 'lambda' | 'noise' | 'n', position: number): Promise<void> {
@@ -53,7 +58,9 @@ describe('preview page in Chromium', { skip }, () => {
     if ('missing' in chromium) throw new Error(chromium.missing);
     browser = await launchBrowser(chromium.path);
     server = await servePreview();
+    const start = performance.now();
     rf = payloadOf(RF);
+    engineMs = Math.round(performance.now() - start);
   });
 
   after(async () => {
@@ -270,9 +277,10 @@ describe('preview page in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('writes the README screenshots (light and dark)', async () => {
-    const folder = join(repoRoot, 'docs/images');
+  it('writes screenshots (light and dark)', async (t) => {
+    const folder = resolve(repoRoot, process.env.RAINBOW_SCREENSHOTS ?? 'out/screenshots');
     mkdirSync(folder, { recursive: true });
+    t.diagnostic(`screenshots in ${folder}`);
     const simulation = simulationOf(RF, (spec) => (spec.simulate = { n: [200, 600, 1600, 3200], repeats: 3, testSamples: 1000 }));
     for (const [name, theme] of [['light', LIGHT], ['dark', DARK]] as const) {
       const { page, errors } = await openPreview(browser, server, { theme, width: 820 });
