@@ -1,8 +1,8 @@
 /**
  * The language server's compute worker (worker_threads): runs the engine's prediction and
- * simulation generators off the server's event loop and posts progress after every stage. The server
- * stops a run by terminating the worker (13-24 ms, at any point of a long kernel) and switches to a
- * warm spare (server/src/lsp/runner.ts).
+ * simulation generators off the server's event loop (core's runToEnd) and posts progress after every
+ * stage. The server stops a run by terminating the worker (13-24 ms, at any point of a long kernel)
+ * and switches to a warm spare (server/src/lsp/runner.ts).
  *
  * At start it runs a tiny prediction, so that the WebAssembly kernels are compiled and the
  * pipeline's code is hot before the first real run, and then says it is ready.
@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import {
   predictionJson,
   predictionSteps,
+  runToEnd,
   simulationJson,
   simulationSteps,
   type PredictionOutcome,
@@ -68,20 +69,18 @@ function run(job: RunJob): void {
     });
     return;
   }
-  const steps =
+  const report = (progress: Progress | SimulationProgress): void => post({ type: 'progress', id: job.id, progress: progressOf(progress) });
+  const outcome: PredictionOutcome | SimulationOutcome =
     job.kind === 'predict'
       ? // The preview plots every layer's spectrum: keep the eigenvalue arrays (the CLI's --eigenvalues).
-        predictionSteps(job.text, job.file, host, undefined, { layerSpectra: true })
-      : simulationSteps(job.text, job.file, host, {
-          ...(job.repeats === undefined ? {} : { repeats: job.repeats }),
-          testEvaluation: job.exactTest ? 'population' : 'samples',
-        });
-  let next = steps.next();
-  while (!next.done) {
-    post({ type: 'progress', id: job.id, progress: progressOf(next.value) });
-    next = steps.next();
-  }
-  const outcome: PredictionOutcome | SimulationOutcome = next.value;
+        runToEnd(predictionSteps(job.text, job.file, host, undefined, { layerSpectra: true }), report)
+      : runToEnd(
+          simulationSteps(job.text, job.file, host, {
+            ...(job.repeats === undefined ? {} : { repeats: job.repeats }),
+            testEvaluation: job.exactTest ? 'population' : 'samples',
+          }),
+          report,
+        );
   const problems = explainRefusals(outcome.problems, job.access, job.file);
   const result = outcome.result;
   const widest = Math.max(0, ...(result?.layers.map((l) => l.width) ?? []));
@@ -105,7 +104,6 @@ void (async () => {
   const started = performance.now();
   await threads.ready();
   const noFiles = diskHost({ trusted: false, roots: [], allowOutside: false, maxBytes: 0 });
-  const steps = predictionSteps(WARMUP_SPEC, '/warmup.rainbow.json', noFiles);
-  while (!steps.next().done);
+  runToEnd(predictionSteps(WARMUP_SPEC, '/warmup.rainbow.json', noFiles));
   post({ type: 'ready', warmupMs: performance.now() - started });
 })();

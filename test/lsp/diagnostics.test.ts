@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatProblem, loadExperiment, type ProblemCode } from '../../server/src/core';
+import { formatBytes, formatProblem, formatSeconds, loadExperiment, predictionCost, simulationFootprint, simulationSeconds, type ProblemCode } from '../../server/src/core';
 import { nodeHost } from '../../server/src/nodeHost';
 import { repoRoot } from '../support/paths';
 import { BROKEN, unmark, VALID, writeCorpusFiles } from './corpus';
@@ -228,6 +228,8 @@ describe('advice where time would be wasted', () => {
     await server.start();
   });
   after(() => server.stop());
+  /** The engine's cost model (core/cost.ts) on the same spec: the numbers the advice must state. */
+  const models = (text: string) => (loadExperiment(text, join(dir, 'cost.rainbow.json'), nodeHost).runs ?? []).map((r) => r.model);
   const check = async (name: string, text: string) => {
     const uri = fileUri(join(dir, `${name}.rainbow.json`));
     server.open(uri, text);
@@ -253,18 +255,36 @@ describe('advice where time would be wasted', () => {
     assert.deepEqual(await check('far', spec({ samples: { n: [10, 400] } })), []);
   });
 
-  it('a large prediction: a warning on the widest layer with the estimated time and memory', async () => {
-    const d = await check('large', spec({ ridge: { lambda: [1] } }, [10000, 10000]));
+  it("a large prediction: a warning on the widest layer with the cost model's time and memory", async () => {
+    const text = spec({ ridge: { lambda: [1] } }, [10000, 10000]);
+    const d = await check('large', text);
     assert.equal(d.length, 1, JSON.stringify(d));
     assert.equal(d[0]?.code, 'advice/large-cost');
-    assert.match(messageOf(d[0]!), /this prediction is large: about \d+(\.\d)? (min|h) and \d+(\.\d)? GiB of memory/);
+    const cost = predictionCost(models(text));
+    assert.ok(cost.seconds > 30, `the cost model's ${cost.seconds} s is not "large": the case tests nothing`);
+    assert.equal(messageOf(d[0]!), `this prediction is large: ${formatSeconds(cost.seconds)} and ${formatBytes(cost.bytes)} of memory (the layer recursion and eigenvalues grow as width^3)`);
+    const line = text.split('\n').findIndex((l) => l.includes('"width": 10000'));
+    assert.equal(d[0]?.range.start.line, line);
   });
 
-  it('an expensive simulate section: information on its key', async () => {
-    const d = await check('simulate', spec({ ridge: { lambda: [1] }, simulate: { n: [5000, 20000], repeats: 50, testSamples: 20000 } }, [2000]));
+  it('a small spec gets no cost advice', async () => {
+    assert.deepEqual(await check('small', spec({ ridge: { lambda: [1] } }, [300, 300])), []);
+  });
+
+  it("an expensive simulate section: information on its key with the cost model's time and memory", async () => {
+    const text = spec({ ridge: { lambda: [1] }, simulate: { n: [5000, 20000], repeats: 50, testSamples: 20000 } }, [2000]);
+    const d = await check('simulate', text);
     const s = d.find((x) => x.code === 'advice/simulation-cost');
     assert.ok(s, JSON.stringify(d));
     assert.equal(s.severity, 3);
-    assert.match(messageOf(s), /the "simulate" section will take about .* when run, \d+x the prediction/);
+    const [model] = models(text);
+    assert.ok(model);
+    const seconds = simulationSeconds(model, 50, 'samples');
+    const ratio = Math.round(seconds / predictionCost([model]).seconds);
+    assert.equal(
+      messageOf(s),
+      `the "simulate" section will take ${formatSeconds(seconds)} and ${formatBytes(8 * simulationFootprint(model, 'samples').doubles)} when run, ` +
+        `${ratio}x the prediction (fewer repeats, testSamples or large n make it cheaper)`,
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Editing help from the real server process: completion (schema keys, layer ids, .npy paths,
  * snippets), hover texts, definition and references of layer ids, document links, symbols,
- * quick fixes (did-you-mean, missing properties, .npy layout), formatting and folding.
+ * quick fixes (did-you-mean, missing properties, .npy layout, misplaced linearization), formatting
+ * and folding.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -169,6 +170,38 @@ describe('editing help', () => {
     const fixed = applyEdits(text, actions[0]?.edit?.changes?.[uri] ?? []);
     assert.match(fixed, /"file": "kernel\.npy",\s*"layout": "inOut"/);
     assert.deepEqual(await open(fixed), []);
+  });
+
+  it('quick fix: "linearization" on a layer moves into its "weights" (existing, or created as the default Gaussian)', async () => {
+    const text = SPEC.replace('"activation": "tanh" }', '"activation": "tanh", "linearization": "perNeuron" }').replace(
+      '"activation": "relu", "weights": { "sameAs": "W1" }',
+      '"activation": "relu", "linearization": "perNeuron", "weights": { "sameAs": "W1" }',
+    );
+    const diagnostics = await open(text);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['spec/linearization-on-layer', 'spec/linearization-on-layer']);
+    const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(actions.map((a) => a.title), ['Move "linearization" into "weights"', 'Move "linearization" into "weights"']);
+    // Each fix alone removes its own problem; both together leave a valid spec.
+    for (const [i, a] of actions.entries()) {
+      const left = await open(applyEdits(text, a.edit?.changes?.[uri] ?? []));
+      assert.deepEqual(left.map((d) => d.data), [diagnostics[1 - i]?.data]);
+    }
+    let fixed = applyEdits(text, actions[0]?.edit?.changes?.[uri] ?? []);
+    const again = await open(fixed);
+    const second = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: again[0]!.range, context: { diagnostics: again } });
+    fixed = applyEdits(fixed, second[0]?.edit?.changes?.[uri] ?? []);
+    assert.deepEqual(await open(fixed), []);
+    const layers = (JSON.parse(fixed) as { student: { layers: Record<string, unknown>[] } }).student.layers;
+    assert.deepEqual(layers[0], { id: 'W1', width: 30, activation: 'tanh', weights: { gaussian: {}, linearization: 'perNeuron' } });
+    assert.deepEqual(layers[1], { id: 'W2', width: 30, activation: 'relu', weights: { sameAs: 'W1', linearization: 'perNeuron' } });
+  });
+
+  it('quick fix: no move when "weights" already sets a linearization', async () => {
+    const text = SPEC.replace('"weights": { "sameAs": "W1" }', '"linearization": "perNeuron", "weights": { "sameAs": "W1", "linearization": "average" }');
+    const diagnostics = await open(text);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['spec/linearization-on-layer']);
+    const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(actions, []);
   });
 
   it('formats and folds', async () => {

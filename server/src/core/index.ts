@@ -32,9 +32,10 @@ export {
 } from './prediction';
 export type { LayerValidity, ValidityCode, ValidityReport, ValidityWarning } from './model/validity';
 export { simulate, simulationSteps, type SimulationOutcome, type SimulationProgress, type SimulationResult } from './simulation/pipeline';
-export type { InputSampling, SimulationOptions, SimulationPoint, SimulationTimings } from './simulation/run';
+export { simulationFootprint, type InputSampling, type SimulationOptions, type SimulationPoint, type SimulationTimings } from './simulation/run';
 export type { SpectrumSummary } from './model/spectrum';
 export { formatBytes, formatSeconds, predictionCost, simulationSeconds, type CostEstimate, type StageSeconds } from './cost';
+export { runToEnd } from './steps';
 
 // The JSON output contract (docs/spec-format.md), shared by the CLI, the server and the webview.
 export { predictionJson, simulationJson, type LayerJson, type PredictionJson, type SimulationJson } from './output';

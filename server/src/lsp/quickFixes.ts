@@ -2,10 +2,11 @@
  * Quick fixes for the problems whose remedy is certain enough to apply with one click:
  * - did-you-mean: a misspelt key or enum value the validator recognised ("tahn" -> "tanh");
  * - a missing required property, added with a typical value to edit;
- * - a .npy weight file in the other orientation: set `"layout"` as the problem suggests.
+ * - a .npy weight file in the other orientation: set `"layout"` as the problem suggests;
+ * - `"linearization"` written on a layer: move it into the layer's `"weights"`.
  * Edits are computed with jsonc-parser's `modify`, so they keep the file's formatting.
  */
-import { modify, type JSONPath } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, modify, parseTree, type JSONPath } from 'jsonc-parser';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -95,8 +96,46 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
       const weights = pathOf(pointer.slice(0, -'/file'.length));
       actions.push(action(`Set "layout": "${layout}" (the file holds the transpose)`, doc, d, edits(doc, [...weights, 'layout'], layout, tabSize, insertSpaces), true));
     }
+
+    if (d.code === 'spec/linearization-on-layer' && pointer?.endsWith('/linearization')) {
+      const move = linearizationIntoWeights(doc, pathOf(pointer).slice(0, -1), tabSize, insertSpaces);
+      if (move) actions.push(action('Move "linearization" into "weights"', doc, d, [move], true));
+    }
   }
   return actions;
+}
+
+/** Parse options of the editor's specs (comments and trailing commas are tolerated). */
+const TOLERANT = { allowTrailingComma: true, disallowComments: false };
+
+/**
+ * One edit of the layer at `layer` that removes its `"linearization"` and sets it in its
+ * `"weights"` (created as the default `{ "gaussian": {} }` when absent). None when "weights" is not
+ * an object (nothing certain to move into) or already sets a linearization (which value was meant
+ * is unclear).
+ */
+function linearizationIntoWeights(doc: TextDocument, layer: JSONPath, tabSize: number, insertSpaces: boolean): TextEdit | undefined {
+  const text = doc.getText();
+  const root = parseTree(text, [], TOLERANT);
+  const layerNode = root && findNodeAtLocation(root, layer);
+  const misplaced = layerNode && findNodeAtLocation(layerNode, ['linearization']);
+  if (!layerNode || layerNode.type !== 'object' || !misplaced) return undefined;
+  const weights = findNodeAtLocation(layerNode, ['weights']);
+  if (weights && (weights.type !== 'object' || findNodeAtLocation(weights, ['linearization']))) return undefined;
+  const value: unknown = getNodeValue(misplaced);
+  const removed = applyModify(text, [...layer, 'linearization'], undefined, tabSize, insertSpaces);
+  // "weights" needs its kind: an absent one meant the default, Gaussian with identity row covariance.
+  const moved = weights
+    ? applyModify(removed, [...layer, 'weights', 'linearization'], value, tabSize, insertSpaces)
+    : applyModify(removed, [...layer, 'weights'], { gaussian: {}, linearization: value }, tabSize, insertSpaces);
+  // Both edits stay inside the layer's object: replace just that object's text.
+  const movedRoot = parseTree(moved, [], TOLERANT);
+  const movedLayer = movedRoot && findNodeAtLocation(movedRoot, layer);
+  if (!movedLayer) return undefined;
+  return {
+    range: { start: doc.positionAt(layerNode.offset), end: doc.positionAt(layerNode.offset + layerNode.length) },
+    newText: moved.slice(movedLayer.offset, movedLayer.offset + movedLayer.length),
+  };
 }
 
 function applyModify(text: string, path: JSONPath, value: unknown, tabSize: number, insertSpaces: boolean): string {
