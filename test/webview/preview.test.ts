@@ -92,7 +92,8 @@ describe('preview page in Chromium', { skip }, () => {
     assert.ok(lambdaChart.datasets.some((d) => d.label.startsWith('optimum λ')), 'optimum marked');
     const spectra = await chartSnapshot(page, 'spectra');
     assert.equal(spectra.scales.x?.type, 'logarithmic');
-    assert.equal(await page.locator('.status-text').textContent(), 'Up to date (version 1, 1.234 s).');
+    // The status states the payload's engine time, with 4 significant digits (formatNumber).
+    assert.equal(await page.locator('.status-text').textContent(), `Up to date (version 1, ${Number((engineMs / 1000).toPrecision(4))} s).`);
     assert.deepEqual((await record(page)).violations, []);
     assert.deepEqual(errors, []);
     await page.close();
