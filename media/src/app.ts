@@ -53,6 +53,8 @@ export class PreviewApp {
   private pinned: PredictionPayload | undefined;
   private locked = false;
   private whatIf: WhatIf | undefined;
+  /** The spec's own slider values for the result shown (a slider still at them follows an edit). */
+  private whatIfDefaults: WhatIf | undefined;
   private restoredWhatIf: WhatIf | undefined;
   private state: PreviewState = { kind: 'empty', message: 'Waiting for a prediction…' };
   private readonly options: Record<PageOption, boolean> = { training: false, generalization: false, psi: false, tables: false };
@@ -158,11 +160,15 @@ export class PreviewApp {
     if (this.simulation && this.simulation.version !== version) this.simulation = undefined;
     this.setRanges(this.design);
     const defaults = this.defaultWhatIf(this.design);
+    const previousDefaults = this.whatIfDefaults;
+    this.whatIfDefaults = defaults;
     const restored = this.restoredWhatIf;
     this.restoredWhatIf = undefined;
-    // Same spec: the sliders stay where the user put them (the noise follows the spec's);
-    // another spec: its own values; after a reload: where they were.
-    const base = restored ?? (sameSpec ? { ...previous!, noiseVariance: defaults.noiseVariance } : defaults);
+    // Same spec: a slider the user moved stays where it was put, one still at the spec's value
+    // follows the edited spec (the noise always follows the spec's); another spec: its own values;
+    // after a reload: where they were.
+    const follow = (key: 'lambda' | 'n'): number => (previous![key] === previousDefaults?.[key] ? defaults[key] : previous![key]);
+    const base = restored ?? (sameSpec ? { lambda: follow('lambda'), n: follow('n'), noiseVariance: defaults.noiseVariance } : defaults);
     this.whatIf = {
       lambda: clamp(base.lambda, ...this.ranges.lambda),
       noiseVariance: clamp(base.noiseVariance, ...this.ranges.noise),

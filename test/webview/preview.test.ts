@@ -237,6 +237,20 @@ describe('preview page in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('after an edit of the spec, a slider still at the spec\'s penalty follows it, a moved one stays', async () => {
+    const edited = payloadOf(RF, (spec) => ((spec.ridge as { lambda: number[] }).lambda = [0.03, 0.1]));
+    const { page } = await openPreview(browser, server);
+    await send(page, prediction(rf));
+    assert.equal(await page.locator('#value-lambda').textContent(), '0.001');
+    await send(page, prediction(edited, 2));
+    assert.equal(await page.locator('#value-lambda').textContent(), '0.03', 'untouched slider follows the spec');
+    await setSlider(page, 'lambda', 700);
+    const moved = await page.locator('#value-lambda').textContent();
+    await send(page, prediction(rf, 3));
+    assert.equal(await page.locator('#value-lambda').textContent(), moved, 'a moved slider stays where it was put');
+    await page.close();
+  });
+
   it('answers export requests with a PNG and a CSV of every point', async () => {
     const { page } = await openPreview(browser, server);
     await send(page, prediction(rf));
