@@ -166,4 +166,31 @@ export function applyTheme(chart: Chart, palette: Palette, xTitle: string, yTitl
   chart.options.plugins = { ...chart.options.plugins, ...themedPlugins(palette), rainbowBackground: { color: palette.background } } as never;
 }
 
+/**
+ * The preview's charts share one configuration: no animation (the what-if path redraws on every
+ * slider frame), pre-parsed {x, y} data, themed axes, legend and tooltips, and the themed background
+ * (so that an exported PNG is not transparent).
+ */
+export function themedLineChart(
+  canvas: HTMLCanvasElement,
+  palette: Palette,
+  axes: { x: ['logarithmic' | 'linear', string]; y: ['logarithmic' | 'linear', string] },
+  options: { nearest?: boolean; plugins?: Plugin<'line'>[] } = {},
+): Chart<'line'> {
+  return new Chart<'line'>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      ...(options.nearest ? { normalized: true, interaction: { mode: 'nearest', intersect: false } } : {}),
+      scales: { x: axis(palette, ...axes.x), y: axis(palette, ...axes.y) },
+      plugins: { ...themedPlugins(palette), rainbowBackground: { color: palette.background } } as never,
+    },
+    plugins: [backgroundPlugin, ...(options.plugins ?? [])],
+  });
+}
+
 export { Chart };

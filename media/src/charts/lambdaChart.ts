@@ -5,7 +5,7 @@
 import type { ChartDataset } from 'chart.js';
 import type { Palette } from '../theme';
 import type { LambdaCurve } from '../whatIf';
-import { applyTheme, axis, backgroundPlugin, Chart, formatNumber, positiveRange, themedPlugins, verticalLine } from './common';
+import { applyTheme, Chart, formatNumber, positiveRange, themedLineChart, verticalLine } from './common';
 
 export interface LambdaView {
   curves: LambdaCurve[];
@@ -18,21 +18,7 @@ export class LambdaChart {
   readonly chart: Chart<'line'>;
 
   constructor(canvas: HTMLCanvasElement, palette: Palette) {
-    this.chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        normalized: true,
-        parsing: false,
-        interaction: { mode: 'nearest', intersect: false },
-        scales: { x: axis(palette, 'logarithmic', 'penalty λ'), y: axis(palette, 'logarithmic', 'test error') },
-        plugins: { ...themedPlugins(palette), rainbowBackground: { color: palette.background } } as never,
-      },
-      plugins: [backgroundPlugin],
-    });
+    this.chart = themedLineChart(canvas, palette, { x: ['logarithmic', 'penalty λ'], y: ['logarithmic', 'test error'] }, { nearest: true });
   }
 
   render(view: LambdaView, palette: Palette): void {

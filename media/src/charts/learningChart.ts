@@ -6,7 +6,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import { fade, type Palette } from '../theme';
-import { applyTheme, axis, backgroundPlugin, Chart, errorBarPlugin, formatNumber, positiveRange, themedPlugins, verticalLine, type ErrorBarDataset } from './common';
+import { applyTheme, Chart, errorBarPlugin, formatNumber, positiveRange, themedLineChart, verticalLine, type ErrorBarDataset } from './common';
 import { seriesLabel, simulationOf, type Series, type SimulationPoints } from './series';
 
 export interface LearningView {
@@ -27,21 +27,7 @@ export class LearningChart {
   readonly chart: Chart<'line'>;
 
   constructor(canvas: HTMLCanvasElement, palette: Palette) {
-    this.chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        normalized: true,
-        parsing: false,
-        interaction: { mode: 'nearest', intersect: false },
-        scales: { x: axis(palette, 'logarithmic', 'samples n'), y: axis(palette, 'logarithmic', 'test error') },
-        plugins: { ...themedPlugins(palette), rainbowBackground: { color: palette.background } } as never,
-      },
-      plugins: [backgroundPlugin, errorBarPlugin],
-    });
+    this.chart = themedLineChart(canvas, palette, { x: ['logarithmic', 'samples n'], y: ['logarithmic', 'test error'] }, { nearest: true, plugins: [errorBarPlugin] });
   }
 
   render(view: LearningView, palette: Palette): void {

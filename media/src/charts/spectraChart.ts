@@ -6,7 +6,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import { fade, type Palette } from '../theme';
-import { applyTheme, axis, backgroundPlugin, Chart, themedPlugins } from './common';
+import { applyTheme, Chart, themedLineChart } from './common';
 
 export interface Histogram {
   /** Bin centres (eigenvalues) and edges, log-spaced. */
@@ -71,19 +71,7 @@ export class SpectraChart {
   psiHistogram: Histogram | undefined;
 
   constructor(canvas: HTMLCanvasElement, palette: Palette) {
-    this.chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: { x: axis(palette, 'logarithmic', 'eigenvalue of Ω'), y: axis(palette, 'linear', 'density per decade') },
-        plugins: { ...themedPlugins(palette), rainbowBackground: { color: palette.background } } as never,
-      },
-      plugins: [backgroundPlugin],
-    });
+    this.chart = themedLineChart(canvas, palette, { x: ['logarithmic', 'eigenvalue of Ω'], y: ['linear', 'density per decade'] });
   }
 
   render(view: SpectraView, palette: Palette): void {
