@@ -1,7 +1,7 @@
 /**
  * The preview page on its own in headless Chromium: a tiny loopback server serves the exact HTML
  * the extension gives the webview (client/src/preview/previewHtml.ts, with its CSP also sent as a
- * header) and media/, and a stub of `acquireVsCodeApi` records what the page posts and saves.
+ * header) and media/, and a fake `acquireVsCodeApi` (the test double of VS Code's webview API) records what the page posts and saves.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -70,7 +70,7 @@ export async function servePreview(): Promise<PreviewServer> {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** What the page did, as the stub recorded it. */
+/** What the page did, as the fake webview API recorded it. */
 export interface PageRecord {
   posted: { type: string; [key: string]: unknown }[];
   state: WebviewState | undefined;
@@ -126,7 +126,7 @@ export const DARK: Theme = {
 };
 
 /**
- * Opens the page with the stub API (and optionally a saved state, as after a reload), the theme's
+ * Opens the page with the fake webview API (and optionally a saved state, as after a reload), the theme's
  * variables on <html> and its class on <body> like VS Code sets them; collects console errors,
  * page errors and CSP violations.
  */
