@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineIndex, type Range } from '../../server/src/core';
 import { encodeNpy } from '../../server/src/core/npy';
 
 export const VALID = `{
@@ -98,11 +97,3 @@ export function writeCorpusFiles(dir: string): void {
   writeFileSync(join(dir, 'broken-net.rainbow.json'), '{\n  "kind": "network",\n  "layers": [ { "width": 5, "activation": "tanh" } \n');
 }
 
-/** The text without markers and the range the markers enclosed. */
-export function unmark(marked: string): { text: string; range: Range } {
-  const start = marked.indexOf('⟦');
-  const end = marked.indexOf('⟧') - 1;
-  if (start < 0 || end < start) throw new Error('corpus case needs a ⟦marked⟧ range');
-  const text = marked.replace('⟦', '').replace('⟧', '');
-  return { text, range: new LineIndex(text).range(start, end - start) };
-}

@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { formatBytes, formatProblem, formatSeconds, loadExperiment, predictionCost, simulationFootprint, simulationSeconds, type ProblemCode } from '../../server/src/core';
 import { nodeHost } from '../../server/src/nodeHost';
 import { repoRoot } from '../support/paths';
-import { BROKEN, unmark, VALID, writeCorpusFiles } from './corpus';
+import { unmark } from '../support/markers';
+import { BROKEN, VALID, writeCorpusFiles } from './corpus';
 import { fileUri, messageOf, TestServer, withServer } from './harness';
 
 /** Codes the server adds to the engine's (explained refusals, summaries, advice): not in `rainbow validate`. */

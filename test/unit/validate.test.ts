@@ -6,36 +6,19 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { LineIndex, formatProblem, type Problem, type Range } from '../../server/src/core/problems';
+import { formatProblem, type Problem } from '../../server/src/core/problems';
+import { unmark } from '../support/markers';
+import { repoRoot } from '../support/paths';
 import { parseSpecDocument } from '../../server/src/core/format/document';
 import { validateSchema } from '../../server/src/core/format/validate';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'schemas', 'rainbow.schema.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
-
-const EXAMPLE = fs.readFileSync(path.join(repoRoot(), 'test/fixtures/spec/spec-format-example.rainbow.json'), 'utf8');
-const NETWORK = fs.readFileSync(path.join(repoRoot(), 'test/fixtures/spec/spec-format-network.rainbow.json'), 'utf8');
+const EXAMPLE = fs.readFileSync(path.join(repoRoot, 'test/fixtures/spec/spec-format-example.rainbow.json'), 'utf8');
+const NETWORK = fs.readFileSync(path.join(repoRoot, 'test/fixtures/spec/spec-format-network.rainbow.json'), 'utf8');
 
 /** Every problem of a text: parse problems, then schema problems when the text parsed. */
 function allProblems(text: string, expectedKind?: 'experiment' | 'network'): Problem[] {
   const parsed = parseSpecDocument(text, 'spec.rainbow.json');
   return [...parsed.problems, ...(parsed.document ? validateSchema(parsed.document, expectedKind) : [])];
-}
-
-/** Removes the ⟦ ⟧ markers; returns the text and the range they enclosed. */
-function unmark(marked: string): { text: string; range: Range } {
-  const start = marked.indexOf('⟦');
-  const end = marked.indexOf('⟧') - 1;
-  assert.ok(start >= 0 && end >= start, 'case needs a ⟦marked⟧ range');
-  const text = marked.replace('⟦', '').replace('⟧', '');
-  return { text, range: new LineIndex(text).range(start, end - start) };
 }
 
 /** A small valid experiment; `edit` rewrites parts of it. */
